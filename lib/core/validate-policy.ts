@@ -1,0 +1,210 @@
+import type { CorsConfigProblem } from './cors-config-error.js';
+import { POLICY_OPTION_NAMES, type CorsPolicyOptions } from './cors-options.js';
+import { isToken, listOption } from './http-syntax.js';
+import { normalizeOrigin } from './origin.js';
+import { parseOriginPattern } from './origin-rule.js';
+import { SECURITY_RULES } from './security-rules.js';
+
+/** Collects problems (which stop the application) and warnings (which are logged). */
+export interface PolicyReport {
+  problem(field: string, message: string, fix: string): void;
+  warning(field: string, message: string, fix: string): void;
+}
+
+/** One validation rule over a whole policy. */
+export type PolicyRule = (options: CorsPolicyOptions, report: PolicyReport) => void;
+
+export interface PolicyValidation {
+  readonly problems: CorsConfigProblem[];
+  readonly warnings: CorsConfigProblem[];
+}
+
+/**
+ * Checks a policy without compiling it. `source` names where it comes from in every problem;
+ * `extraOptionNames` are further names allowed at this level (e.g. `policies` on the module).
+ */
+export function validatePolicy(
+  options: unknown,
+  source?: string,
+  extraOptionNames: readonly string[] = [],
+): PolicyValidation {
+  const problems: CorsConfigProblem[] = [];
+  const warnings: CorsConfigProblem[] = [];
+  const report: PolicyReport = {
+    problem: (field, message, fix) => problems.push({ source, field, message, fix }),
+    warning: (field, message, fix) => warnings.push({ source, field, message, fix }),
+  };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    report.problem('(policy)', `must be an options object, got ${describe(options)}.`, 'Pass an object such as { origin: "https://app.example.com" }.');
+    return { problems, warnings };
+  }
+  for (const rule of [checkOptionNames(extraOptionNames), ...BASE_RULES, ...SECURITY_RULES]) {
+    rule(options as CorsPolicyOptions, report);
+  }
+  return { problems, warnings };
+}
+
+const KNOWN_NAMES: ReadonlySet<string> = new Set(POLICY_OPTION_NAMES);
+
+function checkOptionNames(extra: readonly string[]): PolicyRule {
+  return (options, report) => {
+    for (const name of Object.keys(options)) {
+      if (KNOWN_NAMES.has(name) || extra.includes(name)) continue;
+      const suggestion = [...KNOWN_NAMES, ...extra].find((known) => known.toLowerCase() === name.toLowerCase());
+      report.problem(
+        name,
+        'is not a CORS option.',
+        suggestion ? `Did you mean "${suggestion}"?` : `Remove it; the options are ${[...KNOWN_NAMES, ...extra].join(', ')}.`,
+      );
+    }
+  };
+}
+
+const checkOrigin: PolicyRule = (options, report) => {
+  const { origin } = options;
+  if (origin === undefined || typeof origin === 'boolean' || typeof origin === 'function' || origin === '*') return;
+  if (Array.isArray(origin)) {
+    if (origin.length === 0) {
+      report.problem('origin', 'is an empty list, which allows no origin.', 'List at least one origin, or set origin: false to disable CORS.');
+    }
+    origin.forEach((entry, i) => checkOriginEntry(entry, `origin[${i}]`, report, true));
+    return;
+  }
+  checkOriginEntry(origin, 'origin', report, false);
+};
+
+function checkOriginEntry(entry: unknown, field: string, report: PolicyReport, inList: boolean): void {
+  if (entry instanceof RegExp) return;
+  if (typeof entry !== 'string') {
+    report.problem(field, `must be an origin string or a RegExp, got ${describe(entry)}.`, 'Use a string such as "https://app.example.com".');
+    return;
+  }
+  if (entry === '*') {
+    if (inList) {
+      report.problem(field, "'*' inside a list is not a wildcard: it would match nothing.", "Use origin: '*' alone to allow every origin, or list the origins.");
+    }
+    return;
+  }
+  if (normalizeOrigin(entry) !== undefined) return;
+  if (entry.includes('*')) {
+    if (!parseOriginPattern(entry)) {
+      report.problem(
+        field,
+        `"${entry}" is not a valid pattern: '*' must be a whole leftmost label of the host (https://*.example.com) or the whole port (http://localhost:*).`,
+        'Write the pattern as scheme://*.domain, e.g. "https://*.example.com".',
+      );
+    }
+    return;
+  }
+  const problem = describeNonOrigin(entry);
+  report.problem(field, `"${entry}" is not an origin: ${problem.why}`, problem.fix);
+}
+
+function describeNonOrigin(text: string): { why: string; fix: string } {
+  const example = 'Write scheme://host[:port], e.g. "https://app.example.com".';
+  if (text.trim() === '') return { why: 'it is empty.', fix: example };
+  if (text.trim() !== text) return { why: 'it has surrounding white space.', fix: `Use "${text.trim()}".` };
+  if (text.toLowerCase() === 'null') {
+    return {
+      why: 'the "null" origin is shared by sandboxed iframes, local files and redirects; allowing it lets any site in.',
+      fix: 'Remove it and list the real origins.',
+    };
+  }
+  const schemeEnd = text.indexOf('://');
+  if (schemeEnd <= 0) return { why: 'it has no scheme.', fix: `Add the scheme, e.g. "https://${text.replace(/^\/*/, '')}".` };
+  const rest = text.slice(schemeEnd + 3);
+  const slash = rest.search(/[/?#]/);
+  if (slash >= 0) {
+    const origin = text.slice(0, schemeEnd + 3 + slash);
+    const tail = rest.slice(slash);
+    const why = tail === '/' ? 'it has a trailing slash.' : `it has a path, query or fragment ("${tail}"); an origin never does.`;
+    return { why, fix: `Use "${origin}".` };
+  }
+  if (rest.includes('@')) return { why: 'it has user information.', fix: `Use "${text.slice(0, schemeEnd + 3)}${rest.slice(rest.lastIndexOf('@') + 1)}".` };
+  return { why: 'its host or port is not valid.', fix: example };
+}
+
+const checkCredentials: PolicyRule = (options, report) => {
+  if (options.credentials !== true) return;
+  if (options.origin === '*') {
+    report.problem(
+      'origin',
+      "'*' cannot be combined with credentials: true (browsers refuse it, and reflecting every origin instead would let any site read credentialed responses).",
+      'List the allowed origins explicitly, or set credentials: false.',
+    );
+  } else if (options.origin === true) {
+    report.problem(
+      'origin',
+      'true (reflect any origin) cannot be combined with credentials: true: it would let any site read credentialed responses.',
+      'List the allowed origins explicitly, or set credentials: false.',
+    );
+  }
+};
+
+const checkMethods: PolicyRule = (options, report) => {
+  checkList(options.methods, 'methods', report, 'a method name such as "PUT"');
+};
+
+const checkHeaderLists: PolicyRule = (options, report) => {
+  checkList(options.allowedHeaders, 'allowedHeaders', report, 'a header name such as "content-type"');
+  checkList(options.exposedHeaders, 'exposedHeaders', report, 'a header name such as "x-total-count"');
+};
+
+function checkList(value: unknown, field: string, report: PolicyReport, what: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+    report.problem(field, `must be a list of strings or a comma-separated string, got ${describe(value)}.`, `Use e.g. ["${field === 'methods' ? 'GET' : 'x-request-id'}"].`);
+    return;
+  }
+  listOption(value as string | string[]).forEach((entry, i) => {
+    if (entry !== '*' && !isToken(entry)) {
+      report.problem(`${field}[${i}]`, `"${entry}" is not ${what}: it must be an HTTP token.`, 'Remove the spaces or separators, or split it into several entries.');
+    }
+  });
+}
+
+const checkNumbers: PolicyRule = (options, report) => {
+  const { maxAge, optionsSuccessStatus } = options;
+  if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= 0)) {
+    report.problem('maxAge', `must be a non-negative whole number of seconds, got ${describe(maxAge)}.`, 'Use e.g. maxAge: 600.');
+  }
+  if (
+    optionsSuccessStatus !== undefined &&
+    !(typeof optionsSuccessStatus === 'number' && Number.isInteger(optionsSuccessStatus) && optionsSuccessStatus >= 200 && optionsSuccessStatus <= 299)
+  ) {
+    report.problem('optionsSuccessStatus', `must be a 2xx status, got ${describe(optionsSuccessStatus)}.`, 'Use 204 (the default) or 200 for old clients.');
+  }
+};
+
+const checkBooleans: PolicyRule = (options, report) => {
+  for (const field of ['credentials', 'preflightContinue', 'allowPrivateNetwork'] as const) {
+    const value = options[field];
+    if (value !== undefined && typeof value !== 'boolean') {
+      report.problem(field, `must be true or false, got ${describe(value)}.`, `Use ${field}: true or leave it out.`);
+    }
+  }
+};
+
+const checkOriginType: PolicyRule = (options, report) => {
+  const { origin } = options as { origin?: unknown };
+  if (origin === undefined || ['boolean', 'string', 'function'].includes(typeof origin) || origin instanceof RegExp || Array.isArray(origin)) return;
+  report.problem('origin', `must be '*', an origin, a RegExp, a list, a boolean or a function, got ${describe(origin)}.`, 'Use e.g. origin: ["https://app.example.com"].');
+};
+
+const BASE_RULES: readonly PolicyRule[] = [
+  checkOriginType,
+  checkOrigin,
+  checkCredentials,
+  checkMethods,
+  checkHeaderLists,
+  checkNumbers,
+  checkBooleans,
+];
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof RegExp) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
