@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { CorsConfigError, type CorsConfigProblem } from './core/index.js';
+import { CORS_LOGGER_CONTEXT, CORS_METADATA, GLOBAL_POLICY_SOURCE } from './cors.constants.js';
+import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
+import type { CorsModuleOptions, CorsRouteMetadata } from './cors-module-options.interface.js';
+import { CorsRequestHandler } from './cors-request-handler.js';
+import { installExpressHook, isExpressApp } from './express-hook.js';
+import { PolicyResolver } from './policy-resolver.js';
+import { discoverRoutes } from './route-discovery.js';
+import { toRadixPaths } from './route-path.js';
+import { RouteTable, type RouteEntry } from './route-table.js';
+import { describeRoutes } from './startup-report.js';
+
+/**
+ * At bootstrap: discovers every route, resolves and validates its effective policy (stopping the
+ * application with every problem at once), builds the route table and mounts the request hook.
+ */
+@Injectable()
+export class CorsBootstrapService implements OnModuleInit {
+  private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
+
+  constructor(
+    @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
+    private readonly modules: ModulesContainer,
+    private readonly config: ApplicationConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    // An application context or a microservice has no HTTP routes to protect.
+    if (!adapter) return;
+    const app = adapter.getInstance();
+    if (!isExpressApp(app)) {
+      throw new Error(
+        `nestjs-route-cors supports the Express platform (@nestjs/platform-express); this application uses "${adapter.getType?.() ?? 'unknown'}". ` +
+          'Use NestFactory.create(AppModule) with Express, or app.enableCors() until Fastify support lands.',
+      );
+    }
+    const handler = new CorsRequestHandler(this.buildTable(adapter));
+    installExpressHook(app, handler);
+  }
+
+  private buildTable(adapter: NonNullable<HttpAdapterHost['httpAdapter']>) {
+    const resolver = new PolicyResolver(this.options);
+    const matching = (adapter as { getRouteMatchingOptions?: () => { caseSensitive?: boolean; ignoreTrailingSlash?: boolean } }).getRouteMatchingOptions?.();
+    const table = new RouteTable(matching);
+    const entries: RouteEntry[] = [];
+    const conflicts: CorsConfigProblem[] = [];
+
+    for (const route of discoverRoutes(this.modules, this.config, adapter)) {
+      const label = `${route.method} ${route.path} (${route.controller.name}.${route.handlerName})${route.discriminator ? ` [${route.discriminator}]` : ''}`;
+      const resolved = resolver.resolve(
+        {
+          controller: Reflect.getMetadata(CORS_METADATA, route.controller) as CorsRouteMetadata | undefined,
+          handler: Reflect.getMetadata(CORS_METADATA, route.handler) as CorsRouteMetadata | undefined,
+        },
+        label,
+      );
+      if (!resolved?.compiled) continue;
+      const entry: RouteEntry = { policy: resolved.compiled, label };
+      entries.push(entry);
+      for (const radixPath of toRadixPaths(route.path)) {
+        const existing = table.add(route.method, radixPath, entry);
+        if (existing && existing.policy !== entry.policy) {
+          conflicts.push({
+            source: label,
+            field: '@Cors',
+            message: `${existing.label} serves the same method and path with a different CORS policy; the browser cannot tell them apart.`,
+            fix: 'Give both handlers the same @Cors(...) policy, or serve them on different paths (e.g. URI versioning).',
+          });
+        }
+      }
+    }
+
+    const problems = [...resolver.problems, ...conflicts];
+    if (problems.length > 0) throw new CorsConfigError(problems);
+    for (const warning of resolver.warnings) {
+      this.logger.warn(`${warning.source ? `${warning.source}: ` : ''}${warning.field}: ${warning.message} Fix: ${warning.fix}`);
+    }
+    table.seal();
+
+    const fallback: RouteEntry = { policy: resolver.global.compiled!, label: `unknown path (${GLOBAL_POLICY_SOURCE})` };
+    for (const line of describeRoutes(entries, fallback, this.options.debug === true)) this.logger.log(line);
+    return {
+      table,
+      fallback,
+      singlePolicy: entries.every((entry) => entry.policy === fallback.policy),
+      debug: this.options.debug === true,
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import type { ASYNC_OPTIONS_TYPE } from './cors.module-definition.js';
+import type { CorsPolicyOptions } from './core/index.js';
+
+/** Options of CorsModule.forRoot() / forRootAsync(): the global policy, plus module-level extras. */
+export interface CorsModuleOptions extends CorsPolicyOptions {
+  /**
+   * Named policies, used with `@Cors('name')`. A named policy stands alone: it inherits nothing
+   * from the global policy.
+   * @default {}
+   */
+  policies?: Record<string, CorsPolicyOptions>;
+  /**
+   * Log each refused CORS request with its reason and route, and at start-up the table of every
+   * route with its effective policy.
+   * @default false
+   */
+  debug?: boolean;
+}
+
+/** What @Cors() stores: disabled, or a named base and/or field overrides. */
+export type CorsRouteMetadata = false | { readonly policy?: string; readonly options?: CorsPolicyOptions };
+
+/** Options of CorsModule.forRootAsync(): imports, inject, and useFactory, useClass or useExisting. */
+export type CorsModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;

@@ -1,0 +1,8 @@
+/** Metadata key under which @Cors() stores its argument on a controller or a handler. */
+export const CORS_METADATA = 'nestjs-route-cors:policy';
+
+/** Logger context of everything the module logs. */
+export const CORS_LOGGER_CONTEXT = 'CorsModule';
+
+/** Where the global policy comes from, in errors and logs. */
+export const GLOBAL_POLICY_SOURCE = 'global policy (CorsModule.forRoot)';

@@ -1,0 +1,13 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { CorsModuleOptions } from './cors-module-options.interface.js';
+
+export const {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN: CORS_MODULE_OPTIONS,
+  OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
+  .setClassMethodName('forRoot')
+  // One import in the root module covers every route of the application.
+  .setExtras({}, (definition) => ({ ...definition, global: true }))
+  .build();

@@ -1,0 +1,87 @@
+import { RequestMethod, VersioningType, type Type } from '@nestjs/common';
+import { HOST_METADATA, MODULE_PATH, PATH_METADATA, VERSION_METADATA } from '@nestjs/common/constants.js';
+import { ApplicationConfig, MetadataScanner, ModulesContainer, type AbstractHttpAdapter } from '@nestjs/core';
+import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
+import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
+
+/** One HTTP endpoint as Nest registers it: a method and a full path, with its handler. */
+export interface DiscoveredRoute {
+  /** Upper-case method, or `ALL`. */
+  readonly method: string;
+  /** The full path as given to the HTTP adapter (prefix, versions and module paths applied). */
+  readonly path: string;
+  readonly controller: Type;
+  readonly handler: (...args: unknown[]) => unknown;
+  readonly handlerName: string;
+  /** Set when the route is bound to hosts, or to versions not in the path (header, media type). */
+  readonly discriminator?: string;
+}
+
+/**
+ * Lists every HTTP route of the application from Nest's own metadata and path builder, so global
+ * prefix and its excludes, URI versioning, RouterModule paths and path arrays come out exactly
+ * as Nest registers them.
+ */
+export function discoverRoutes(
+  modules: ModulesContainer,
+  config: ApplicationConfig,
+  adapter: Pick<AbstractHttpAdapter, 'normalizePath'> | undefined,
+): DiscoveredRoute[] {
+  const routes: DiscoveredRoute[] = [];
+  const pathFactory = new RoutePathFactory(config);
+  const pathsExplorer = new PathsExplorer(new MetadataScanner());
+  const globalPrefix = config.getGlobalPrefix();
+  const versioningOptions = config.getVersioning();
+
+  for (const moduleRef of modules.values()) {
+    const modulePath: string | undefined =
+      Reflect.getMetadata(MODULE_PATH + modules.applicationId, moduleRef.metatype) ??
+      Reflect.getMetadata(MODULE_PATH, moduleRef.metatype);
+    for (const wrapper of moduleRef.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      if (!controller || typeof controller !== 'function') continue;
+      const instance = wrapper.instance ?? Object.create(controller.prototype);
+      const ctrlPaths = toArray<string>(Reflect.getMetadata(PATH_METADATA, controller) ?? '/');
+      const host = Reflect.getMetadata(HOST_METADATA, controller);
+      const controllerVersion = versioningOptions
+        ? (Reflect.getMetadata(VERSION_METADATA, controller) ?? versioningOptions.defaultVersion)
+        : undefined;
+
+      for (const definition of pathsExplorer.scanForPaths(instance)) {
+        const methodVersion = definition.version;
+        const version = methodVersion ?? controllerVersion;
+        const hiddenVersion = version !== undefined && versioningOptions && versioningOptions.type !== VersioningType.URI;
+        const discriminator = [host ? `host ${String(host)}` : '', hiddenVersion ? `version ${String(version)}` : '']
+          .filter(Boolean)
+          .join(', ');
+        for (const ctrlPath of ctrlPaths) {
+          for (const methodPath of definition.path) {
+            const paths = pathFactory.create(
+              { ctrlPath: addLeadingSlash(ctrlPath), modulePath, globalPrefix, controllerVersion, versioningOptions, methodPath, methodVersion },
+              definition.requestMethod,
+            );
+            for (const path of paths) {
+              routes.push({
+                method: RequestMethod[definition.requestMethod] ?? 'ALL',
+                path: adapter?.normalizePath ? adapter.normalizePath(path) : path,
+                controller,
+                handler: definition.targetCallback as (...args: unknown[]) => unknown,
+                handlerName: definition.methodName,
+                discriminator: discriminator || undefined,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+function toArray<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function addLeadingSlash(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
+}
