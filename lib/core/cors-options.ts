@@ -62,6 +62,13 @@ export interface CorsPolicyOptions {
    * @default false
    */
   allowPrivateNetwork?: boolean;
+  /**
+   * Accept plain-`http:` origins other than loopback together with `credentials: true`. Anyone on
+   * the network path to such an origin can inject script into it and read credentialed responses:
+   * only for networks you trust end to end.
+   * @default false
+   */
+  dangerouslyAllowInsecureHttpOriginsWithCredentials?: boolean;
 }
 
 /** An origin value that needs no request to interpret (everything but a function). */
@@ -95,4 +102,5 @@ export const POLICY_OPTION_NAMES: readonly (keyof CorsPolicyOptions)[] = [
   'optionsSuccessStatus',
   'preflightContinue',
   'allowPrivateNetwork',
+  'dangerouslyAllowInsecureHttpOriginsWithCredentials',
 ];

@@ -139,7 +139,7 @@ function preflightAfterOrigin(
       if (allowHeaders.any && lower !== 'authorization') continue;
       return refused('header', `request header ${lower} is not allowed (allowed: ${allowHeaders.header})`, vary);
     }
-    headers.push([ACAH, allowHeaders.header]);
+    if (allowHeaders.header !== '') headers.push([ACAH, allowHeaders.header]);
   }
 
   if (policy.maxAge !== undefined) headers.push([ACMA, policy.maxAge]);

@@ -24,3 +24,4 @@ export { mergePolicies } from './merge.js';
 export { normalizeOrigin, parseOrigin, serializeOrigin, type ParsedOrigin } from './origin.js';
 export { parseOrigins } from './parse-origins.js';
 export { describe as describeValue, validatePolicy, type PolicyReport, type PolicyRule, type PolicyValidation } from './validate-policy.js';
+export { INSECURE_HTTP_OPT_IN } from './security-rules.js';

@@ -132,9 +132,7 @@ function judgeByFunction(
   if (normalized === undefined) return { deny: NOT_AN_ORIGIN };
   const interpret = (value: StaticOrigin | null | undefined): OriginVerdict =>
     interpretFunctionResult(value, normalized, credentials);
-  const failed = (error: unknown): OriginVerdict => ({
-    deny: `the origin function failed: ${error instanceof Error ? error.message : String(error)}`,
-  });
+  const failed = (error: unknown): OriginVerdict => ({ deny: `the origin function failed: ${describeError(error)}` });
   try {
     if (rule.callbackStyle) {
       return new Promise<OriginVerdict>((resolve) => {
@@ -170,4 +168,13 @@ function interpretFunctionResult(
   const rule = compileOriginRule(value);
   const verdict = rule.kind === 'list' ? judgeListed(rule, requestOrigin) : undefined;
   return verdict && 'allow' in verdict ? verdict : { deny: `the origin function refused ${requestOrigin}` };
+}
+
+/** A thrown value as text; whatever was thrown (even an object that refuses conversion) must not throw again. */
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }

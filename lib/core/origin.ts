@@ -16,8 +16,8 @@ export function parseOrigin(text: string): ParsedOrigin | undefined {
   const match = ORIGIN_SHAPE.exec(text);
   if (!match) return undefined;
   const scheme = match[1]!.toLowerCase();
-  const host = match[2]!.toLowerCase();
-  if (!isValidHost(host)) return undefined;
+  const host = canonicalHost(match[2]!.toLowerCase());
+  if (host === undefined || !isValidHost(host)) return undefined;
   let port = match[3] ?? '';
   if (port !== '') {
     const n = Number(port);
@@ -46,4 +46,19 @@ function isValidHost(host: string): boolean {
   if (host.length > 253) return false;
   const labels = host.endsWith('.') ? host.slice(0, -1).split('.') : host.split('.');
   return labels.every((label) => label.length > 0 && label.length <= 63 && !label.startsWith('-') && !label.endsWith('-'));
+}
+
+const IP_LIKE = /^\[|^[0-9.]+$|^0x/;
+
+/**
+ * IP addresses have several spellings (`127.1`, `[0:0::1]`); browsers send the canonical one,
+ * which the WHATWG URL parser gives. Names are returned as they are.
+ */
+function canonicalHost(host: string): string | undefined {
+  if (!IP_LIKE.test(host)) return host;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return undefined;
+  }
 }

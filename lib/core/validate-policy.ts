@@ -85,7 +85,8 @@ function checkOriginEntry(entry: unknown, field: string, report: PolicyReport, i
     }
     return;
   }
-  if (normalizeOrigin(entry) !== undefined) return;
+  // Non-ASCII hosts are reported by security-rules.ts, with their punycode form as the fix.
+  if (normalizeOrigin(entry) !== undefined || /[^\x00-\x7f]/.test(entry)) return;
   if (entry.includes('*')) {
     if (!parseOriginPattern(entry)) {
       report.problem(
@@ -156,7 +157,11 @@ function checkList(value: unknown, field: string, report: PolicyReport, what: st
     report.problem(field, `must be a list of strings or a comma-separated string, got ${describe(value)}.`, `Use e.g. ["${field === 'methods' ? 'GET' : 'x-request-id'}"].`);
     return;
   }
-  listOption(value as string | string[]).forEach((entry, i) => {
+  const entries = listOption(value as string | string[]);
+  if (field === 'methods' && entries.length === 0) {
+    report.problem(field, 'is empty, so every preflight would be refused.', 'List the methods, or leave methods out to allow the methods each path serves.');
+  }
+  entries.forEach((entry, i) => {
     if (entry !== '*' && !isToken(entry)) {
       report.problem(`${field}[${i}]`, `"${entry}" is not ${what}: it must be an HTTP token.`, 'Remove the spaces or separators, or split it into several entries.');
     }
