@@ -7,7 +7,8 @@ import type { CorsModuleOptions, CorsRouteMetadata } from './cors-module-options
 import { CorsRequestHandler } from './cors-request-handler.js';
 import { installExpressHook, isExpressApp } from './express-hook.js';
 import { PolicyResolver } from './policy-resolver.js';
-import { discoverRoutes } from './route-discovery.js';
+import { discoverRoutes, type DiscoveredRoute } from './route-discovery.js';
+import { findShadowedRoutes, type OrderedRoute } from './route-order.js';
 import { toRadixPaths } from './route-path.js';
 import { RouteTable, type RouteEntry } from './route-table.js';
 import { describeRoutes } from './startup-report.js';
@@ -27,7 +28,7 @@ export class CorsBootstrapService implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const adapter = this.adapterHost.httpAdapter;
     // An application context or a microservice has no HTTP routes to protect.
     if (!adapter) return;
@@ -38,18 +39,19 @@ export class CorsBootstrapService implements OnModuleInit {
           'Use NestFactory.create(AppModule) with Express, or app.enableCors() until Fastify support lands.',
       );
     }
-    const handler = new CorsRequestHandler(this.buildTable(adapter));
+    const handler = new CorsRequestHandler(await this.buildTable(adapter));
     installExpressHook(app, handler);
   }
 
-  private buildTable(adapter: NonNullable<HttpAdapterHost['httpAdapter']>) {
+  private async buildTable(adapter: HttpAdapter) {
     const resolver = new PolicyResolver(this.options);
-    const matching = (adapter as { getRouteMatchingOptions?: () => { caseSensitive?: boolean; ignoreTrailingSlash?: boolean } }).getRouteMatchingOptions?.();
+    const matching = { caseSensitive: false, ignoreTrailingSlash: true, ...adapter.getRouteMatchingOptions?.() };
     const table = new RouteTable(matching);
     const entries: RouteEntry[] = [];
     const conflicts: CorsConfigProblem[] = [];
 
-    for (const route of discoverRoutes(this.modules, this.config, adapter)) {
+    const routes: OrderedRoute<RouteEntry>[] = [];
+    for (const route of await this.routesInRegistrationOrder(adapter)) {
       const label = `${route.method} ${route.path} (${route.controller.name}.${route.handlerName})${route.discriminator ? ` [${route.discriminator}]` : ''}`;
       const resolved = resolver.resolve(
         {
@@ -61,11 +63,24 @@ export class CorsBootstrapService implements OnModuleInit {
       if (!resolved?.compiled) continue;
       const entry: RouteEntry = { policy: resolved.compiled, label };
       entries.push(entry);
-      for (const radixPath of toRadixPaths(route.path)) {
+      routes.push({ method: route.method, path: route.path, radixPaths: toRadixPaths(route.path), passesOn: route.discriminator !== undefined, value: entry });
+    }
+
+    const shadowed = findShadowedRoutes(routes, { caseSensitive: matching.caseSensitive, strict: !matching.ignoreTrailingSlash });
+    for (const route of routes) {
+      const servedBy = shadowed.get(route);
+      if (servedBy && servedBy.value.policy !== route.value.policy) {
+        this.logger.warn(
+          `${route.value.label} is never reached: ${servedBy.value.label}, registered earlier, serves its paths, so its CORS policy applies there. ` +
+            'Declare the more specific route first (or use the "specificity" route resolution strategy).',
+        );
+      }
+      const entry = servedBy?.value ?? route.value;
+      for (const radixPath of route.radixPaths) {
         const existing = table.add(route.method, radixPath, entry);
         if (existing && existing.policy !== entry.policy) {
           conflicts.push({
-            source: label,
+            source: entry.label,
             field: '@Cors',
             message: `${existing.label} serves the same method and path with a different CORS policy; the browser cannot tell them apart.`,
             fix: 'Give both handlers the same @Cors(...) policy, or serve them on different paths (e.g. URI versioning).',
@@ -90,4 +105,24 @@ export class CorsBootstrapService implements OnModuleInit {
       debug: this.options.debug === true,
     };
   }
+
+  /**
+   * Routes in the order Express will hold them: declaration order, or, under Nest 12's
+   * "specificity" route resolution strategy, Nest's own specificity order.
+   */
+  private async routesInRegistrationOrder(adapter: HttpAdapter): Promise<DiscoveredRoute[]> {
+    const routes = discoverRoutes(this.modules, this.config, adapter);
+    const strategy = (this.config as { getRouteResolutionStrategy?: () => string | undefined }).getRouteResolutionStrategy?.();
+    if (strategy !== 'specificity' || adapter.isRouteOrderSensitive?.() === false) return routes;
+    // Present from Nest 12 only, as is the strategy itself.
+    const { RouteSpecificitySorter } = (await import('@nestjs/core/router/route-specificity-sorter.js')) as {
+      RouteSpecificitySorter: { sort<T extends { path: string }>(routes: T[]): T[] };
+    };
+    return RouteSpecificitySorter.sort(routes);
+  }
 }
+
+type HttpAdapter = NonNullable<HttpAdapterHost['httpAdapter']> & {
+  getRouteMatchingOptions?: () => { caseSensitive?: boolean; ignoreTrailingSlash?: boolean };
+  isRouteOrderSensitive?: () => boolean;
+};

@@ -47,14 +47,17 @@ export function discoverRoutes(
         ? (Reflect.getMetadata(VERSION_METADATA, controller) ?? versioningOptions.defaultVersion)
         : undefined;
 
-      for (const definition of pathsExplorer.scanForPaths(instance)) {
-        const methodVersion = definition.version;
-        const version = methodVersion ?? controllerVersion;
-        const hiddenVersion = version !== undefined && versioningOptions && versioningOptions.type !== VersioningType.URI;
-        const discriminator = [host ? `host ${String(host)}` : '', hiddenVersion ? `version ${String(version)}` : '']
-          .filter(Boolean)
-          .join(', ');
-        for (const ctrlPath of ctrlPaths) {
+      // Nest registers controller paths in the outer loop, then each handler: the same order here,
+      // since Express serves a request with the first route that matches.
+      const definitions = pathsExplorer.scanForPaths(instance);
+      for (const ctrlPath of ctrlPaths) {
+        for (const definition of definitions) {
+          const methodVersion = definition.version;
+          const version = methodVersion ?? controllerVersion;
+          const hiddenVersion = version !== undefined && versioningOptions && versioningOptions.type !== VersioningType.URI;
+          const discriminator = [host ? `host ${String(host)}` : '', hiddenVersion ? `version ${String(version)}` : '']
+            .filter(Boolean)
+            .join(', ');
           for (const methodPath of definition.path) {
             const paths = pathFactory.create(
               { ctrlPath: addLeadingSlash(ctrlPath), modulePath, globalPrefix, controllerVersion, versioningOptions, methodPath, methodVersion },

@@ -10,6 +10,7 @@ export interface RouteEntry {
 
 export interface RouteTableOptions {
   readonly caseSensitive?: boolean;
+  /** Express's non-strict routing: a path also matches with one trailing slash added. */
   readonly ignoreTrailingSlash?: boolean;
 }
 
@@ -28,10 +29,15 @@ export class RouteTable {
   private readonly keys = new Map<string, RouteEntry>();
   private readonly implicitHead: [string, RouteEntry][] = [];
 
+  private readonly extraTrailingSlash: boolean;
+
   constructor(options: RouteTableOptions = {}) {
+    this.extraTrailingSlash = options.ignoreTrailingSlash ?? true;
     this.router = FindMyWay({
       caseSensitive: options.caseSensitive ?? false,
-      ignoreTrailingSlash: options.ignoreTrailingSlash ?? true,
+      // find-my-way would also drop a slash the route requires (`/files/` matching `/files`),
+      // which Express does not: the one extra slash Express allows is registered explicitly.
+      ignoreTrailingSlash: false,
       // Express matches parameters of any length; a shorter limit would let a long path fall
       // through to the global policy.
       maxParamLength: Number.MAX_SAFE_INTEGER,
@@ -43,6 +49,19 @@ export class RouteTable {
    * so that the caller can check that both handlers have the same policy.
    */
   add(method: string, radixPath: string, entry: RouteEntry): RouteEntry | undefined {
+    let existing: RouteEntry | undefined;
+    for (const path of this.withTrailingSlash(radixPath)) {
+      existing ??= this.addPath(method, path, entry);
+    }
+    return existing;
+  }
+
+  private withTrailingSlash(radixPath: string): string[] {
+    if (!this.extraTrailingSlash || radixPath === '/' || radixPath.endsWith('/') || radixPath.endsWith('*')) return [radixPath];
+    return [radixPath, `${radixPath}/`];
+  }
+
+  private addPath(method: string, radixPath: string, entry: RouteEntry): RouteEntry | undefined {
     // Express answers ALL with one handler for every method, and HEAD with the GET handler
     // unless a HEAD route exists (added in seal(), once explicit HEAD routes are known).
     const methods = method === 'ALL' ? ALL_METHODS : [method];

@@ -1,0 +1,283 @@
+// Path shapes: params, wildcards, optional groups, path arrays, case and trailing slashes,
+// query strings, and route order. Every case checks which handler Express ran (the body) and that
+// the CORS headers are those of that handler's policy.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Param } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Cors } from '../../lib/index.js';
+import { APP_ORIGIN, closeAll, corsHeaders, createApp, EVIL_ORIGIN, PARTNER_ORIGIN, preflight, send } from './support/app-factory.js';
+
+// Global: APP_ORIGIN. 'partner': PARTNER_ORIGIN. 'public': '*'.
+const OPEN_TO_PARTNER = { 'access-control-allow-origin': PARTNER_ORIGIN };
+const OPEN_TO_ALL = { 'access-control-allow-origin': '*' };
+
+@Controller('users')
+class UsersController {
+  @Get()
+  list() {
+    return { handler: 'list' };
+  }
+
+  @Cors('partner')
+  @Get(':id')
+  findOne(@Param('id') id: string) {
+    return { handler: 'findOne', id };
+  }
+
+  @Cors('public')
+  @Get(':id/posts/:postId')
+  post(@Param('id') id: string, @Param('postId') postId: string) {
+    return { handler: 'post', id, postId };
+  }
+}
+
+@Controller('files')
+class FilesController {
+  @Cors('partner')
+  @Get('*path')
+  file(@Param('path') path: string[]) {
+    return { handler: 'file', path };
+  }
+}
+
+@Cors('public')
+@Controller('catchall')
+class CatchAllController {
+  @Get('{*splat}')
+  any() {
+    return { handler: 'splat' };
+  }
+}
+
+@Controller('opt')
+class OptionalController {
+  @Cors('partner')
+  @Get('report{.:format}')
+  report(@Param('format') format?: string) {
+    return { handler: 'report', format: format ?? null };
+  }
+}
+
+@Controller('arr')
+class ArrayPathController {
+  @Cors('partner')
+  @Get(['a', 'b/:x'])
+  both() {
+    return { handler: 'array' };
+  }
+}
+
+@Cors('partner')
+@Controller(['multi-one', 'multi-two'])
+class ArrayControllerPath {
+  @Get()
+  get() {
+    return { handler: 'multi' };
+  }
+}
+
+describe('path shapes', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    app = await createApp({
+      cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' }, partner: { origin: PARTNER_ORIGIN } } },
+      controllers: [UsersController, FilesController, CatchAllController, OptionalController, ArrayPathController, ArrayControllerPath],
+    });
+  });
+
+  afterAll(() => closeAll(app));
+
+  async function expectRoute(path: string, body: unknown, headers: Record<string, string>, origin: string) {
+    const res = await send(app, 'get', path, origin);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(body);
+    expect(corsHeaders(res)).toEqual(headers);
+    const pre = await preflight(app, path, origin, 'GET');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(headers['access-control-allow-origin']);
+  }
+
+  it('/users/:id params', async () => {
+    await expectRoute('/users/42', { handler: 'findOne', id: '42' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/users', { handler: 'list' }, { 'access-control-allow-origin': APP_ORIGIN }, APP_ORIGIN);
+    expect(corsHeaders(await send(app, 'get', '/users/42', APP_ORIGIN))).toEqual({});
+  });
+
+  it('several params', async () => {
+    await expectRoute('/users/42/posts/7', { handler: 'post', id: '42', postId: '7' }, OPEN_TO_ALL, EVIL_ORIGIN);
+  });
+
+  it('a long parameter value (beyond radix routers’ default length limits)', async () => {
+    const id = 'x'.repeat(500);
+    await expectRoute(`/users/${id}`, { handler: 'findOne', id }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+
+  it('percent-encoded parameter values', async () => {
+    await expectRoute('/users/a%20b', { handler: 'findOne', id: 'a b' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+
+  it('a query string does not change the route', async () => {
+    await expectRoute('/users/42?expand=posts&x=/y', { handler: 'findOne', id: '42' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/users?page=2', { handler: 'list' }, { 'access-control-allow-origin': APP_ORIGIN }, APP_ORIGIN);
+  });
+
+  it("wildcard 'files/*path' at one and several levels", async () => {
+    await expectRoute('/files/a.txt', { handler: 'file', path: ['a.txt'] }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/files/a/b/c.txt', { handler: 'file', path: ['a', 'b', 'c.txt'] }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    // '*path' needs at least one segment: /files itself is not served.
+    const bare = await send(app, 'get', '/files', PARTNER_ORIGIN);
+    expect(bare.status).toBe(404);
+    expect(corsHeaders(bare)).toEqual({});
+  });
+
+  it("wildcard '{*splat}' under a controller path: several levels and the empty rest", async () => {
+    await expectRoute('/catchall/x/y/z', { handler: 'splat' }, OPEN_TO_ALL, EVIL_ORIGIN);
+    await expectRoute('/catchall/', { handler: 'splat' }, OPEN_TO_ALL, EVIL_ORIGIN);
+  });
+
+  // Express does not serve /catchall (the route is /catchall/{*splat}, which needs the slash),
+  // so it is a path no route knows and must get the global policy (APP_ORIGIN only).
+  it('/catchall itself is not served by Express, so it gets the global policy', async () => {
+    const res = await send(app, 'get', '/catchall', EVIL_ORIGIN);
+    expect(res.status).toBe(404);
+    expect(corsHeaders(res)).toEqual({});
+    const pre = await preflight(app, '/catchall', EVIL_ORIGIN, 'GET');
+    expect(pre.status).toBe(403);
+    expect(corsHeaders(pre)).toEqual({});
+  });
+
+  it('optional groups: report{.:format}', async () => {
+    await expectRoute('/opt/report', { handler: 'report', format: null }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/opt/report.csv', { handler: 'report', format: 'csv' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+
+  it("path arrays: @Get(['a', 'b/:x'])", async () => {
+    await expectRoute('/arr/a', { handler: 'array' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/arr/b/1', { handler: 'array' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+
+  it("controller path arrays: @Controller(['multi-one', 'multi-two'])", async () => {
+    await expectRoute('/multi-one', { handler: 'multi' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/multi-two', { handler: 'multi' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+
+  it('case-insensitive like Express: /Users/1 resolves like /users/1', async () => {
+    await expectRoute('/Users/1', { handler: 'findOne', id: '1' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/USERS/1/POSTS/2', { handler: 'post', id: '1', postId: '2' }, OPEN_TO_ALL, EVIL_ORIGIN);
+    await expectRoute('/FILES/A.TXT', { handler: 'file', path: ['A.TXT'] }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+
+  it('trailing slash like Express: /users/1/ resolves like /users/1', async () => {
+    await expectRoute('/users/1/', { handler: 'findOne', id: '1' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+    await expectRoute('/users/', { handler: 'list' }, { 'access-control-allow-origin': APP_ORIGIN }, APP_ORIGIN);
+    await expectRoute('/Users/1/', { handler: 'findOne', id: '1' }, OPEN_TO_PARTNER, PARTNER_ORIGIN);
+  });
+});
+
+// Express tries routes in the order they are registered; a radix tree prefers static segments.
+// When a parameter route is declared before a static sibling, Express serves the static path with
+// the parameter route, and the CORS policy must follow Express.
+@Controller('accounts')
+class RouteOrderController {
+  @Cors('partner')
+  @Get(':id')
+  findOne(@Param('id') id: string) {
+    return { handler: 'findOne', id };
+  }
+
+  @Cors('public')
+  @Get('me')
+  me() {
+    return { handler: 'me' };
+  }
+}
+
+describe('route order (parameter route declared before a static sibling)', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    app = await createApp({
+      cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' }, partner: { origin: PARTNER_ORIGIN } } },
+      controllers: [RouteOrderController],
+    });
+  });
+
+  afterAll(() => closeAll(app));
+
+  it('Express serves /accounts/me with findOne (the handler declared first)', async () => {
+    const res = await send(app, 'get', '/accounts/me', PARTNER_ORIGIN);
+    expect(res.body).toEqual({ handler: 'findOne', id: 'me' });
+  });
+
+  // A radix tree prefers the static 'me' route (public, '*'), but Express serves /accounts/me
+  // with findOne (declared first, partner only): its policy must apply, or a partner-only
+  // endpoint would be opened to every origin.
+  it('/accounts/me gets the policy of the handler that serves it (findOne: partner only)', async () => {
+    const partner = await send(app, 'get', '/accounts/me', PARTNER_ORIGIN);
+    expect(partner.body).toEqual({ handler: 'findOne', id: 'me' });
+    expect(corsHeaders(partner)).toEqual(OPEN_TO_PARTNER);
+    const stranger = await send(app, 'get', '/accounts/me', EVIL_ORIGIN);
+    expect(stranger.body).toEqual({ handler: 'findOne', id: 'me' });
+    expect(corsHeaders(stranger)).toEqual({});
+  });
+
+  // The preflight side of the same rule.
+  it('a preflight for /accounts/me from a stranger is refused (findOne: partner only)', async () => {
+    const pre = await preflight(app, '/accounts/me', EVIL_ORIGIN, 'GET');
+    expect(pre.status).toBe(403);
+    expect(corsHeaders(pre)).toEqual({});
+  });
+});
+
+// '{*splat}' on a controller without a path: a catch-all at the root, declared after the other
+// controllers (so Express tries it last, as a radix tree does).
+@Cors('partner')
+@Controller('specific')
+class SpecificController {
+  @Get()
+  get() {
+    return { handler: 'specific' };
+  }
+}
+
+@Cors('public')
+@Controller()
+class RootCatchAllController {
+  @Get('{*splat}')
+  any() {
+    return { handler: 'root-splat' };
+  }
+}
+
+describe("root catch-all '{*splat}'", () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    app = await createApp({
+      cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' }, partner: { origin: PARTNER_ORIGIN } } },
+      controllers: [SpecificController, RootCatchAllController],
+    });
+  });
+
+  afterAll(() => closeAll(app));
+
+  it.each(['/', '/anything', '/deep/ly/nested', '/specific/below'])('%s is served by the catch-all and gets its policy', async (path) => {
+    const res = await send(app, 'get', path, EVIL_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ handler: 'root-splat' });
+    expect(corsHeaders(res)).toEqual(OPEN_TO_ALL);
+    const pre = await preflight(app, path, EVIL_ORIGIN, 'GET');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('a route declared before it keeps its own policy', async () => {
+    const res = await send(app, 'get', '/specific', EVIL_ORIGIN);
+    expect(res.body).toEqual({ handler: 'specific' });
+    expect(corsHeaders(res)).toEqual({});
+    const partner = await send(app, 'get', '/specific', PARTNER_ORIGIN);
+    expect(corsHeaders(partner)).toEqual(OPEN_TO_PARTNER);
+    expect((await preflight(app, '/specific', EVIL_ORIGIN, 'GET')).status).toBe(403);
+  });
+});

@@ -1,0 +1,135 @@
+// Builds real Nest applications (Express platform) with CorsModule for the e2e suites, and the
+// small helpers they share to send CORS requests and read CORS headers.
+import 'reflect-metadata';
+import type { DynamicModule, ForwardReference, INestApplication, LoggerService, Provider, Type } from '@nestjs/common';
+import type { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { CorsModule, type CorsModuleAsyncOptions, type CorsModuleOptions } from '../../../lib/index.js';
+
+/** An origin that the suites allow. */
+export const APP_ORIGIN = 'https://app.example.com';
+/** A second allowed origin (used where two policies must differ). */
+export const PARTNER_ORIGIN = 'https://partner.example.org';
+/** An origin no suite allows. */
+export const EVIL_ORIGIN = 'https://evil.example.net';
+
+type Importable = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+export interface AppSpec {
+  /** CorsModule.forRoot() options; ignored when corsAsync or corsModule is given. */
+  cors?: CorsModuleOptions;
+  /** CorsModule.forRootAsync() options. */
+  corsAsync?: CorsModuleAsyncOptions;
+  /** No CorsModule import at all (the test imports it itself, e.g. inside another module). */
+  noCorsModule?: boolean;
+  imports?: Importable[];
+  controllers?: Type[];
+  providers?: Provider[];
+  /** Runs before app.init(): global prefix, versioning, raw Express middleware... */
+  configure?: (app: NestExpressApplication) => void;
+  /** An adapter around an Express instance the test created (serverless style, own router settings). */
+  adapter?: ExpressAdapter;
+  /** Nest logger for the application; silent by default. */
+  logger?: LoggerService | false;
+}
+
+/** A silent logger: Nest (and CorsModule) log nothing unless a test asks for it. */
+export const SILENT: LoggerService = {
+  log: () => undefined,
+  error: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+  fatal: () => undefined,
+};
+
+/** Compiles the module and returns the application before init(), so a test can expect init() to fail. */
+export async function buildApp(spec: AppSpec): Promise<NestExpressApplication> {
+  const corsImport: Importable[] = spec.noCorsModule
+    ? []
+    : [spec.corsAsync ? CorsModule.forRootAsync(spec.corsAsync) : CorsModule.forRoot(spec.cors ?? {})];
+  const logger = spec.logger ?? SILENT;
+  const moduleRef = await Test.createTestingModule({
+    imports: [...corsImport, ...(spec.imports ?? [])],
+    controllers: spec.controllers ?? [],
+    providers: spec.providers ?? [],
+  })
+    .setLogger(logger === false ? SILENT : logger)
+    .compile();
+  const app = spec.adapter
+    ? moduleRef.createNestApplication<NestExpressApplication>(spec.adapter, { logger })
+    : moduleRef.createNestApplication<NestExpressApplication>({ logger });
+  spec.configure?.(app);
+  return app;
+}
+
+/** Builds and initialises an application (the CORS hook is mounted by init()). */
+export async function createApp(spec: AppSpec): Promise<NestExpressApplication> {
+  const app = await buildApp(spec);
+  await app.init();
+  return app;
+}
+
+/** Closes applications created by a suite; tolerates ones that never got created. */
+export async function closeAll(...apps: (INestApplication | undefined)[]): Promise<void> {
+  await Promise.all(apps.map((app) => app?.close()));
+}
+
+/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method (and optionally -Headers). */
+export function preflight(app: INestApplication, path: string, origin: string, method: string, requestHeaders?: string) {
+  const req = request(app.getHttpServer()).options(path).set('Origin', origin).set('Access-Control-Request-Method', method);
+  return requestHeaders === undefined ? req : req.set('Access-Control-Request-Headers', requestHeaders);
+}
+
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
+
+/** An actual request, with an Origin header unless origin is undefined. */
+export function send(app: INestApplication, method: Method, path: string, origin?: string) {
+  const req = request(app.getHttpServer())[method](path);
+  return origin === undefined ? req : req.set('Origin', origin);
+}
+
+/** The Access-Control-* headers of a response, by lower-case name. */
+export function corsHeaders(res: { headers: Record<string, unknown> }): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(res.headers).filter(([name]) => name.toLowerCase().startsWith('access-control-')));
+}
+
+/** The comma-separated list of a header, as trimmed entries (an absent header is an empty list). */
+export function headerList(res: { headers: Record<string, unknown> }, name: string): string[] {
+  const value = res.headers[name.toLowerCase()];
+  if (value === undefined) return [];
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** A LoggerService that records every line, for tests that assert logs. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: { level: string; message: string; context?: string }[] = [];
+  private record(level: string, message: unknown, rest: unknown[]): void {
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    this.lines.push({ level, message: String(message), context });
+  }
+  log(message: unknown, ...rest: unknown[]): void {
+    this.record('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.record('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.record('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.record('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.record('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.record('fatal', message, rest);
+  }
+  /** Lines logged under a context (e.g. 'CorsModule'). */
+  from(context: string): string[] {
+    return this.lines.filter((line) => line.context === context).map((line) => line.message);
+  }
+}
