@@ -18,7 +18,8 @@ export function describeRoutes(entries: readonly RouteEntry[], fallback: RouteEn
   return [...byPolicy].map(([policy, labels]) => {
     const shown = labels.slice(0, ROUTES_SHOWN).join(', ');
     const more = labels.length > ROUTES_SHOWN ? ` and ${labels.length - ROUTES_SHOWN} more` : '';
-    const routes = policy === fallback.policy ? `${labels.length} routes and unknown paths` : `${labels.length} route${labels.length === 1 ? '' : 's'}`;
+    const count = `${labels.length} route${labels.length === 1 ? '' : 's'}`;
+    const routes = policy === fallback.policy ? `${count} and unknown paths` : count;
     return `${describePolicy(policy.options)}: ${routes}${shown ? ` (${shown}${more})` : ''}`;
   });
 }
