@@ -5,7 +5,7 @@ import { CORS_LOGGER_CONTEXT, CORS_METADATA, GLOBAL_POLICY_SOURCE } from './cors
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions, CorsRouteMetadata } from './cors-module-options.interface.js';
 import { CorsRequestHandler } from './cors-request-handler.js';
-import { installExpressHook, isExpressApp } from './express-hook.js';
+import { expressPathOf, installExpressHook, isExpressApp } from './express-hook.js';
 import { PolicyResolver } from './policy-resolver.js';
 import { discoverRoutes, type DiscoveredRoute } from './route-discovery.js';
 import { findShadowedRoutes, type OrderedRoute } from './route-order.js';
@@ -103,6 +103,7 @@ export class CorsBootstrapService implements OnModuleInit {
       fallback,
       singlePolicy: entries.every((entry) => entry.policy === fallback.policy),
       debug: this.options.debug === true,
+      pathOf: expressPathOf,
     };
   }
 

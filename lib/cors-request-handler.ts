@@ -21,6 +21,8 @@ export interface CorsRequestHandlerOptions {
   /** When every route has the fallback's policy, actual requests need no lookup. */
   readonly singlePolicy: boolean;
   readonly debug: boolean;
+  /** The path the framework routes on (for Express, parseurl's pathname, which handles absolute-form targets). */
+  readonly pathOf: (req: IncomingMessage) => string;
 }
 
 /**
@@ -46,7 +48,7 @@ export class CorsRequestHandler {
           requestPrivateNetwork: single(headers['access-control-request-private-network']),
         });
       }
-      const entry = this.options.singlePolicy ? this.options.fallback : this.entryFor(req.method ?? 'GET', req.url ?? '/');
+      const entry = this.options.singlePolicy ? this.options.fallback : this.entryFor(req.method ?? 'GET', this.options.pathOf(req));
       return this.actual(res, entry, { method: req.method ?? 'GET', origin });
     } catch (error) {
       return this.failed(error);
@@ -68,7 +70,7 @@ export class CorsRequestHandler {
   }
 
   private preflight(req: IncomingMessage, res: ServerResponse, request: CorsRequest): HookOutcome | Promise<HookOutcome> {
-    const url = req.url ?? '/';
+    const url = this.options.pathOf(req);
     const served = this.options.table.servedMethods(url);
     // A path no route knows (e.g. served by middleware) gets the global policy; a known path
     // gets the policy of the route that serves the requested method, if one does.
@@ -95,7 +97,7 @@ export class CorsRequestHandler {
 
   private logRefusal(kind: string, request: CorsRequest, entry: RouteEntry, decision: CorsDecision): void {
     const method = kind === 'preflight' ? `preflight for ${printable(request.requestMethod)}` : request.method;
-    this.logger.log(`CORS ${kind} refused (${decision.reason}): ${method} from ${printable(request.origin)} on ${entry.label}: ${decision.detail}`);
+    this.logger.log(`CORS ${kind} refused (${decision.reason}): ${method} from ${printable(request.origin)} on ${entry.label}: ${printable(decision.detail, 300)}`);
   }
 
   private failed(error: unknown): HookOutcome {
@@ -110,10 +112,10 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 /** Request header values as they may appear in a log line: bounded, no control characters. */
-function printable(value: string | undefined): string {
+function printable(value: string | undefined, limit = 200): string {
   if (value === undefined) return '(none)';
   const clean = value.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+  return clean.length > limit ? `${clean.slice(0, limit)}…` : clean;
 }
 
 export type { CompiledPolicy };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import parseurl from 'parseurl';
 import type { CorsRequestHandler } from './cors-request-handler.js';
 
 type ExpressHandle = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => unknown;
@@ -27,4 +28,12 @@ export function installExpressHook(app: ExpressLike, handler: CorsRequestHandler
 
 export function isExpressApp(app: unknown): app is ExpressLike {
   return typeof app === 'function' && typeof (app as Partial<ExpressLike>).handle === 'function';
+}
+
+/**
+ * The path Express routes a request on. parseurl caches its result on the request, so Express
+ * reuses it rather than parsing again.
+ */
+export function expressPathOf(req: IncomingMessage): string {
+  return parseurl(req)?.pathname ?? '/';
 }

@@ -48,17 +48,23 @@ function isValidHost(host: string): boolean {
   return labels.every((label) => label.length > 0 && label.length <= 63 && !label.startsWith('-') && !label.endsWith('-'));
 }
 
-const IP_LIKE = /^\[|^[0-9.]+$|^0x/;
-
 /**
- * IP addresses have several spellings (`127.1`, `[0:0::1]`); browsers send the canonical one,
- * which the WHATWG URL parser gives. Names are returned as they are.
+ * IP addresses have several spellings (`127.1`, `0x7f.1`, `[0:0::1]`); browsers send the
+ * canonical one. As in the URL standard, a host whose last label is a number is an IPv4 address
+ * (canonicalised by the WHATWG URL parser, or not a host at all).
  */
 function canonicalHost(host: string): string | undefined {
-  if (!IP_LIKE.test(host)) return host;
+  if (!host.startsWith('[') && !endsInNumber(host)) return host;
   try {
     return new URL(`http://${host}`).hostname;
   } catch {
     return undefined;
   }
+}
+
+function endsInNumber(host: string): boolean {
+  const labels = host.split('.');
+  if (labels[labels.length - 1] === '' && labels.length > 1) labels.pop();
+  const last = labels[labels.length - 1] ?? '';
+  return /^[0-9]+$/.test(last) || /^0x[0-9a-f]*$/.test(last);
 }

@@ -211,7 +211,8 @@ export const SECURITY_RULES: readonly PolicyRule[] = [
 /** The configured origin entries (strings and RegExps) with their field names. */
 function originEntries(options: CorsPolicyOptions): { value: unknown; field: string }[] {
   const { origin } = options as { origin?: unknown };
-  if (Array.isArray(origin)) return origin.map((value: unknown, i) => ({ value, field: `origin[${i}]` }));
+  // Array.from turns holes (`[a, , b]`) into undefined entries, which map() would skip.
+  if (Array.isArray(origin)) return Array.from(origin as unknown[], (value, i) => ({ value, field: `origin[${i}]` }));
   if (typeof origin === 'string' || origin instanceof RegExp) return [{ value: origin, field: 'origin' }];
   return [];
 }

@@ -67,7 +67,8 @@ const checkOrigin: PolicyRule = (options, report) => {
     if (origin.length === 0) {
       report.problem('origin', 'is an empty list, which allows no origin.', 'List at least one origin, or set origin: false to disable CORS.');
     }
-    origin.forEach((entry, i) => checkOriginEntry(entry, `origin[${i}]`, report, true));
+    // An index loop, not forEach: a hole (`[a, , b]`) must be reported, not skipped.
+    for (let i = 0; i < origin.length; i++) checkOriginEntry(origin[i], `origin[${i}]`, report, true);
     return;
   }
   checkOriginEntry(origin, 'origin', report, false);

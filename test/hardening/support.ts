@@ -1,0 +1,508 @@
+// Shared by the hardening suites: a Nest application (Express) with one route of every kind the
+// CORS hook distinguishes, a logger that records what the hook logs, and a raw HTTP/1.1 client on
+// node:net for requests that supertest (or Node's own client) refuses to send.
+import 'reflect-metadata';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Controller, Delete, Get, Param, Post, Put, type LoggerService } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Cors, CorsModule, type CorsModuleOptions, type OriginCallback } from '../../lib/index.js';
+
+/** The origin the global (credentialed) policy allows. */
+export const APP_ORIGIN = 'https://app.example.com';
+/** The origin the origin-function routes allow. */
+export const FN_ORIGIN = 'https://fn.example.com';
+/** An origin no policy allows. */
+export const EVIL_ORIGIN = 'https://evil.example.net';
+
+export const EXPOSED = 'X-Total-Count';
+
+/** The global policy of the hardened app: credentialed, one origin, reflected request headers. */
+export const GLOBAL_POLICY: CorsModuleOptions = {
+  origin: [APP_ORIGIN],
+  credentials: true,
+  exposedHeaders: [EXPOSED],
+  maxAge: 600,
+};
+
+// Every handler answers with its name, so that a test can tell which handler Express ran.
+
+@Controller('items')
+class ItemsController {
+  @Get()
+  list() {
+    return { route: 'items' };
+  }
+
+  @Post()
+  create() {
+    return { route: 'items-create' };
+  }
+}
+
+@Cors({ origin: '*', credentials: false })
+@Controller('open')
+class OpenController {
+  @Get()
+  get() {
+    return { route: 'open' };
+  }
+}
+
+@Cors(false)
+@Controller('private')
+class PrivateController {
+  @Get()
+  get() {
+    return { route: 'private' };
+  }
+
+  @Post()
+  post() {
+    return { route: 'private-post' };
+  }
+
+  @Get(':id')
+  one(@Param('id') id: string) {
+    return { route: 'private-id', id };
+  }
+}
+
+@Controller('users')
+class UsersController {
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return { route: 'user', id };
+  }
+
+  @Put(':id')
+  put(@Param('id') id: string) {
+    return { route: 'user-put', id };
+  }
+
+  @Delete(':id')
+  remove(@Param('id') id: string) {
+    return { route: 'user-delete', id };
+  }
+}
+
+@Controller('files')
+class FilesController {
+  @Get('*path')
+  get(@Param('path') path: string[]) {
+    return { route: 'files', depth: path.length };
+  }
+}
+
+@Cors({ origin: (origin: string | undefined) => origin === FN_ORIGIN })
+@Controller('fn')
+class OriginFunctionController {
+  @Get()
+  get() {
+    return { route: 'fn' };
+  }
+}
+
+// The `cors` package's callback style, answering on a later tick.
+@Cors({
+  origin: (origin: string | undefined, callback: OriginCallback) => setImmediate(() => callback(null, origin === FN_ORIGIN)),
+})
+@Controller('fn-cb')
+class OriginCallbackController {
+  @Get()
+  get() {
+    return { route: 'fn-cb' };
+  }
+}
+
+// Configured request headers and methods, and Private Network Access allowed.
+@Cors({ allowPrivateNetwork: true, allowedHeaders: ['content-type', 'x-api-key'], methods: ['GET', 'PUT'] })
+@Controller('pna')
+class PrivateNetworkController {
+  @Get()
+  get() {
+    return { route: 'pna' };
+  }
+
+  @Put()
+  put() {
+    return { route: 'pna-put' };
+  }
+}
+
+export const CONTROLLERS = [
+  ItemsController,
+  OpenController,
+  PrivateController,
+  UsersController,
+  FilesController,
+  OriginFunctionController,
+  OriginCallbackController,
+  PrivateNetworkController,
+];
+
+/**
+ * The policies of the app's routes: 'global' (APP_ORIGIN, credentials), 'open' ('*'), 'private'
+ * (@Cors(false)), 'fn' (origin functions allowing FN_ORIGIN), 'pna' (APP_ORIGIN with configured
+ * headers and methods, Private Network Access allowed).
+ */
+export type RouteKind = 'global' | 'open' | 'private' | 'fn' | 'pna';
+
+/** The route kind a handler name (the `route` field of a body) belongs to. */
+export function kindOfHandler(route: string | undefined): RouteKind | undefined {
+  if (route === undefined) return undefined;
+  if (route === 'open') return 'open';
+  if (route.startsWith('private')) return 'private';
+  if (route.startsWith('fn')) return 'fn';
+  if (route.startsWith('pna')) return 'pna';
+  return 'global';
+}
+
+/** The one origin a kind's policy echoes (undefined: none; '*' for the open route). */
+export function allowedOriginOf(kind: RouteKind): string | undefined {
+  switch (kind) {
+    case 'global':
+    case 'pna':
+      return APP_ORIGIN;
+    case 'fn':
+      return FN_ORIGIN;
+    case 'open':
+      return '*';
+    case 'private':
+      return undefined;
+  }
+}
+
+/** A LoggerService that records every line (level, message, context). */
+export class RecordingLogger implements LoggerService {
+  readonly lines: { level: string; message: string; context?: string }[] = [];
+  private record(level: string, message: unknown, rest: unknown[]): void {
+    const last = rest[rest.length - 1];
+    this.lines.push({ level, message: message instanceof Error ? String(message.stack) : String(message), context: typeof last === 'string' ? last : undefined });
+  }
+  log(message: unknown, ...rest: unknown[]): void {
+    this.record('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.record('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.record('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.record('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.record('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.record('fatal', message, rest);
+  }
+  /** Lines at error or fatal level, and anything that says the CORS hook failed. */
+  failures(): string[] {
+    return this.lines
+      .filter((l) => l.level === 'error' || l.level === 'fatal' || l.message.includes('CORS hook failed'))
+      .map((l) => `[${l.level}${l.context ? ` ${l.context}` : ''}] ${l.message}`);
+  }
+  /** Lines logged under a context (e.g. 'CorsModule'). */
+  from(context: string): string[] {
+    return this.lines.filter((l) => l.context === context).map((l) => l.message);
+  }
+}
+
+export interface RunningApp {
+  readonly app: NestExpressApplication;
+  readonly port: number;
+  readonly logger: RecordingLogger;
+  close(): Promise<void>;
+}
+
+/** Starts the hardened app on 127.0.0.1 (random port), with `debug` on so refusals are logged too. */
+export async function startHardenedApp(options: CorsModuleOptions = GLOBAL_POLICY): Promise<RunningApp> {
+  const logger = new RecordingLogger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [CorsModule.forRoot({ ...options, debug: true })],
+    controllers: CONTROLLERS,
+  })
+    .setLogger(logger)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, port, logger, close: () => app.close() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A raw HTTP/1.1 client.
+
+export interface RawResponse {
+  readonly status: number;
+  /** Header fields in the order received, names lower-cased, duplicates kept. */
+  readonly fields: readonly (readonly [string, string])[];
+  readonly body: string;
+  /** The head as received (latin1), for assertions on the wire format. */
+  readonly head: string;
+}
+
+/**
+ * Writes `request` (latin1 when a string) on a fresh connection and reads the whole answer; the
+ * request should carry `Connection: close` so that the server ends the connection. Resolves with
+ * the first response on the connection. Rejects on timeout or when the server closes without
+ * answering.
+ */
+export function rawRequest(port: number, request: string | Buffer, timeoutMs = 5000): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (error) => {
+      // A reset after a complete answer (the server closing on a 400) is not a failure.
+      if (chunks.length === 0) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const data = Buffer.concat(chunks);
+      const parsed = parseResponse(data);
+      if (parsed) resolve(parsed);
+      else reject(new Error(`no HTTP response (got ${data.length} bytes: ${JSON.stringify(data.toString('latin1').slice(0, 200))})`));
+    });
+    socket.end(typeof request === 'string' ? Buffer.from(request, 'latin1') : request);
+  });
+}
+
+function parseResponse(data: Buffer): RawResponse | undefined {
+  return parseResponses(data.toString('latin1'), 1)[0];
+}
+
+/**
+ * Splits what a connection received into responses (Content-Length or chunked bodies; a HEAD
+ * request's answer is not expected here). Stops at the first incomplete one.
+ */
+export function parseResponses(text: string, max = Infinity): RawResponse[] {
+  const out: RawResponse[] = [];
+  let rest = text;
+  while (out.length < max) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const head = rest.slice(0, end);
+    const [statusLine, ...lines] = head.split('\r\n');
+    const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '');
+    if (!match) break;
+    const fields = lines.map((line): [string, string] => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+    });
+    const afterHead = rest.slice(end + 4);
+    const chunked = fields.some(([n, v]) => n === 'transfer-encoding' && /chunked/i.test(v));
+    const length = fields.find(([n]) => n === 'content-length')?.[1];
+    let body: string;
+    if (chunked) {
+      const { text: decoded, consumed } = dechunk(afterHead);
+      body = decoded;
+      rest = afterHead.slice(consumed);
+    } else if (length !== undefined) {
+      body = afterHead.slice(0, Number(length));
+      rest = afterHead.slice(Number(length));
+    } else {
+      body = afterHead;
+      rest = '';
+    }
+    out.push({ status: Number(match[1]), fields, body, head });
+  }
+  return out;
+}
+
+function dechunk(text: string): { text: string; consumed: number } {
+  let out = '';
+  let offset = 0;
+  for (;;) {
+    const eol = text.indexOf('\r\n', offset);
+    if (eol < 0) return { text: out, consumed: text.length };
+    const size = parseInt(text.slice(offset, eol), 16);
+    if (!(size > 0)) return { text: out, consumed: Math.min(text.length, eol + 4) };
+    out += text.slice(eol + 2, eol + 2 + size);
+    offset = eol + 2 + size + 2;
+  }
+}
+
+/**
+ * Writes several requests at once on one connection (HTTP/1.1 pipelining) and returns the
+ * responses in order; the last request should carry `Connection: close`.
+ */
+export function pipelined(port: number, requests: readonly string[], timeoutMs = 5000): Promise<RawResponse[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(parseResponses(Buffer.concat(chunks).toString('latin1')));
+    });
+    socket.end(Buffer.from(requests.join(''), 'latin1'));
+  });
+}
+
+/** Opens a connection, writes a request, and closes it at once, without reading the answer. */
+export function abandon(port: number, request: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' }, () => {
+      socket.write(Buffer.from(request, 'latin1'), () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+    socket.on('error', () => resolve());
+  });
+}
+
+/** Builds a request head: `lines` are header lines as they go on the wire (no CR/LF added inside). */
+export function rawHead(method: string, target: string, lines: readonly string[]): string {
+  return `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`;
+}
+
+/** The values of one header (all occurrences). */
+export function valuesOf(res: RawResponse, name: string): string[] {
+  const lower = name.toLowerCase();
+  return res.fields.filter(([n]) => n === lower).map(([, v]) => v);
+}
+
+/** The Access-Control-* fields of a response. */
+export function corsFields(res: RawResponse): [string, string][] {
+  return res.fields.filter(([n]) => n.startsWith('access-control-')).map(([n, v]) => [n, v]);
+}
+
+/** The handler name from a JSON body, if the body is one of the app's answers. */
+export function handlerOf(res: RawResponse): string | undefined {
+  try {
+    const parsed = JSON.parse(res.body) as { route?: unknown };
+    return typeof parsed.route === 'string' ? parsed.route : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Header names every response may carry; anything else is reported as unexpected. */
+export const KNOWN_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'x-powered-by',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-max-age',
+  'access-control-allow-private-network',
+  'vary',
+  'content-type',
+  'content-length',
+  'content-security-policy',
+  'x-content-type-options',
+  'etag',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'allow',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Invariants every response must satisfy, whatever the request.
+
+const ORIGIN_TEXT = /^https?:\/\/[A-Za-z0-9._-]+(?::\d{1,5})?$/i;
+
+/**
+ * An oracle independent of the engine: the origin a browser would have sent for `text` (WHATWG
+ * URL serialisation), or undefined when `text` (after the optional white space HTTP strips) is
+ * not a plain http(s) origin.
+ */
+export function oracleOrigin(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = text.replace(/^[ \t]+|[ \t]+$/g, '');
+  if (!ORIGIN_TEXT.test(trimmed)) return undefined;
+  try {
+    const origin = new URL(trimmed).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A header value as CORS headers must be: printable ASCII, no leading/trailing space, not empty. */
+export const SAFE_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+export interface RequestFacts {
+  /** The Origin value as the server sees it (duplicates joined with ', '); undefined when absent. */
+  readonly origin?: string;
+  /** The route kind whose policy must apply, when known (e.g. from the handler that answered). */
+  readonly kind?: RouteKind;
+  /** The request is a CORS preflight (OPTIONS + Origin + Access-Control-Request-Method). */
+  readonly preflight?: boolean;
+  /** Access-Control-Request-Private-Network as the server sees it. */
+  readonly requestPrivateNetwork?: string;
+}
+
+/** Whether the response came from Node's HTTP parser (a 400/431 before any application code). */
+export function fromNodeParser(res: RawResponse): boolean {
+  return (res.status === 400 || res.status === 431) && res.fields.every(([n]) => n === 'connection');
+}
+
+/** Every broken invariant, as text (empty when the response is fine). */
+export function violations(res: RawResponse, facts: RequestFacts): string[] {
+  const out: string[] = [];
+  const fail = (why: string) => out.push(`${why} (status ${res.status}, CORS ${JSON.stringify(corsFields(res))})`);
+  if (res.status >= 500) fail('5xx');
+  for (const [name, value] of res.fields) {
+    if (!KNOWN_RESPONSE_HEADERS.has(name)) fail(`unexpected response header ${JSON.stringify(name)}`);
+    if ((name.startsWith('access-control-') || name === 'vary') && !SAFE_VALUE.test(value)) {
+      fail(`${name} is not printable ASCII: ${JSON.stringify(value.slice(0, 100))}`);
+    }
+  }
+  if (fromNodeParser(res)) return out;
+  const acao = valuesOf(res, 'access-control-allow-origin');
+  const acac = valuesOf(res, 'access-control-allow-credentials');
+  const cors = corsFields(res);
+  if (acao.length > 1) fail('several Access-Control-Allow-Origin fields');
+  const allowOrigin = acao[0];
+  const expectedEcho = oracleOrigin(facts.origin);
+  if (allowOrigin === '*') {
+    if (acac.length > 0) fail("'*' together with Access-Control-Allow-Credentials");
+  } else if (allowOrigin !== undefined) {
+    if (allowOrigin !== APP_ORIGIN && allowOrigin !== FN_ORIGIN) fail(`a disallowed origin echoed: ${allowOrigin}`);
+    if (allowOrigin !== expectedEcho) fail(`ACAO ${allowOrigin} is not the request's origin (${JSON.stringify(facts.origin?.slice(0, 100))})`);
+    if (acac[0] !== 'true' || acac.length !== 1) fail('an echoed origin without Access-Control-Allow-Credentials: true');
+  } else if (cors.length > 0 && !(res.status === 403 && facts.preflight)) {
+    // Without ACAO nothing else may be sent (other than by a refused preflight, which sends none).
+    fail('CORS headers without Access-Control-Allow-Origin');
+  }
+  if (facts.kind !== undefined) {
+    const allowed = allowedOriginOf(facts.kind);
+    if (facts.kind === 'private' && cors.length > 0) fail('CORS headers on a @Cors(false) route');
+    if (allowOrigin !== undefined && allowOrigin !== allowed) fail(`ACAO ${allowOrigin} on a "${facts.kind}" route (allows ${allowed ?? 'nothing'})`);
+  }
+  if (valuesOf(res, 'access-control-allow-private-network').length > 0) {
+    if (facts.requestPrivateNetwork !== 'true') fail('Access-Control-Allow-Private-Network without a Private Network Access request');
+    if (facts.kind !== undefined && facts.kind !== 'pna') fail('Access-Control-Allow-Private-Network on a route that does not allow it');
+  }
+  if (facts.preflight) {
+    if (res.status !== 204 && res.status !== 403) fail('a preflight answered with neither 204 nor 403');
+    if (res.status === 403 && cors.length > 0) fail('a refused preflight with CORS headers');
+    if (res.status === 204) {
+      if (allowOrigin === undefined) fail('an allowed preflight without ACAO');
+      if (valuesOf(res, 'access-control-allow-methods').length !== 1) fail('an allowed preflight without one Access-Control-Allow-Methods');
+      if (valuesOf(res, 'content-length')[0] !== '0') fail('an allowed preflight without Content-Length: 0');
+    }
+  }
+  return out;
+}
