@@ -7,6 +7,8 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { CorsModule, type CorsModuleAsyncOptions, type CorsModuleOptions } from '../../../lib/index.js';
 
+export { RecordingLogger } from '../../support/recording-logger.js';
+
 /** An origin that the suites allow. */
 export const APP_ORIGIN = 'https://app.example.com';
 /** A second allowed origin (used where two policies must differ). */
@@ -103,33 +105,3 @@ export function headerList(res: { headers: Record<string, unknown> }, name: stri
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-/** A LoggerService that records every line, for tests that assert logs. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: { level: string; message: string; context?: string }[] = [];
-  private record(level: string, message: unknown, rest: unknown[]): void {
-    const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    this.lines.push({ level, message: String(message), context });
-  }
-  log(message: unknown, ...rest: unknown[]): void {
-    this.record('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.record('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]): void {
-    this.record('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]): void {
-    this.record('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]): void {
-    this.record('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]): void {
-    this.record('fatal', message, rest);
-  }
-  /** Lines logged under a context (e.g. 'CorsModule'). */
-  from(context: string): string[] {
-    return this.lines.filter((line) => line.context === context).map((line) => line.message);
-  }
-}
