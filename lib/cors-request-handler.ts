@@ -4,7 +4,6 @@ import {
   applyHeaders,
   decideActual,
   decidePreflight,
-  type CompiledPolicy,
   type CorsDecision,
   type CorsRequest,
 } from './core/index.js';
@@ -117,5 +116,3 @@ function printable(value: string | undefined, limit = 200): string {
   const clean = value.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > limit ? `${clean.slice(0, limit)}…` : clean;
 }
-
-export type { CompiledPolicy };
