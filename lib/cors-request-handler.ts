@@ -70,10 +70,12 @@ export class CorsRequestHandler {
 
   private preflight(req: IncomingMessage, res: ServerResponse, request: CorsRequest): HookOutcome | Promise<HookOutcome> {
     const url = this.options.pathOf(req);
-    const served = this.options.table.servedMethods(url);
-    // A path no route knows (e.g. served by middleware) gets the global policy; a known path
-    // gets the policy of the route that serves the requested method, if one does.
-    const entry = served ? (this.options.table.find(request.requestMethod!, url) ?? this.options.fallback) : this.options.fallback;
+    // The policy of the route that serves the requested method decides. Without one, a path no
+    // route knows (e.g. served by middleware) gets the global policy, and a known path refuses
+    // the method.
+    const match = this.options.table.findForPreflight(request.requestMethod!, url);
+    const entry = match?.entry ?? this.options.fallback;
+    const served = match ? match.served : this.options.table.servedMethods(url);
     const decision = decidePreflight(entry.policy, request, served);
     if (decision instanceof Promise) {
       return decision.then((d) => this.finishPreflight(res, entry, request, d), (error: unknown) => this.failed(error));

@@ -1,4 +1,5 @@
 import { match } from 'path-to-regexp';
+import { samplePath } from './route-path.js';
 
 /** A route as Express will hold it, in registration order. */
 export interface OrderedRoute<T> {
@@ -68,11 +69,6 @@ export function findShadowedRoutes<T>(routes: readonly OrderedRoute<T>[], option
     byPrefix.set(prefix, bucket);
   });
   return shadowed;
-}
-
-/** A concrete path the radix path matches: every parameter and wildcard filled with "x". */
-function samplePath(radixPath: string): string {
-  return radixPath.replace(/:p\d+/g, 'x').replace(/\*$/, 'x');
 }
 
 /** The leading segments of an Express path that are plain text, e.g. "/api/users" of "/api/users/:id". */

@@ -63,3 +63,8 @@ function toRadixPath(path: string): string {
   }
   return out || '/';
 }
+
+/** A concrete path a radix path matches: every parameter and wildcard filled with "x". */
+export function samplePath(radixPath: string): string {
+  return radixPath.replace(/:p\d+/g, 'x').replace(/\*$/, 'x');
+}
