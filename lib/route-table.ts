@@ -43,15 +43,17 @@ export class RouteTable {
   /** Methods served per pattern, filled on first use: bounded by the routes, never by requests. */
   private readonly servedByPattern = new Map<string, MethodSet>();
   private readonly implicitHead: [string, RouteEntry][] = [];
+  /** Without explicit HEAD routes, a HEAD request is looked up as the GET it is served by. */
+  private headIsGet = false;
 
-  private readonly extraTrailingSlash: boolean;
+  private readonly stripTrailingSlash: boolean;
 
   constructor(options: RouteTableOptions = {}) {
-    this.extraTrailingSlash = options.ignoreTrailingSlash ?? true;
+    this.stripTrailingSlash = options.ignoreTrailingSlash ?? true;
     this.router = FindMyWay({
       caseSensitive: options.caseSensitive ?? false,
       // find-my-way would also drop a slash the route requires (`/files/` matching `/files`),
-      // which Express does not: the one extra slash Express allows is registered explicitly.
+      // which Express does not: the one extra slash Express allows is stripped in lookups instead.
       ignoreTrailingSlash: false,
       // Express matches parameters of any length; a shorter limit would let a long path fall
       // through to the global policy.
@@ -64,41 +66,33 @@ export class RouteTable {
    * so that the caller can check that both handlers have the same policy.
    */
   add(method: string, radixPath: string, entry: RouteEntry): RouteEntry | undefined {
-    let existing: RouteEntry | undefined;
-    for (const path of this.withTrailingSlash(radixPath)) {
-      existing ??= this.addPath(method, path, entry);
-    }
-    return existing;
-  }
-
-  private withTrailingSlash(radixPath: string): string[] {
-    if (!this.extraTrailingSlash || radixPath === '/' || radixPath.endsWith('/') || radixPath.endsWith('*')) return [radixPath];
-    return [radixPath, `${radixPath}/`];
-  }
-
-  private addPath(method: string, radixPath: string, entry: RouteEntry): RouteEntry | undefined {
     // Express answers ALL with one handler for every method, and HEAD with the GET handler
-    // unless a HEAD route exists (added in seal(), once explicit HEAD routes are known).
+    // unless a HEAD route exists (decided in seal(), once explicit HEAD routes are known).
     const methods = method === 'ALL' ? ALL_METHODS : [method];
     if (method === 'GET') this.implicitHead.push([radixPath, entry]);
     let existing: RouteEntry | undefined;
     for (const m of methods) {
-      const key = `${m} ${radixPath}`;
-      const previous = this.keys.get(key);
+      const previous = this.keys.get(`${m} ${radixPath}`);
       if (previous) {
         existing ??= previous.entry;
         continue;
       }
       this.register(m, radixPath, entry);
-      this.methods.add(m);
     }
     return existing;
   }
 
   /** Prepares the trees for lookups; call once all routes are added. */
   seal(): void {
-    for (const [path, entry] of this.implicitHead) {
-      if (!this.keys.has(`HEAD ${path}`)) this.register('HEAD', path, entry);
+    if (this.methods.has('HEAD')) {
+      // Explicit HEAD routes share the tree with the GET routes that also answer HEAD.
+      for (const [path, entry] of this.implicitHead) {
+        if (!this.keys.has(`HEAD ${path}`)) this.register('HEAD', path, entry);
+      }
+    } else if (this.methods.has('GET')) {
+      // Looked up in the GET tree: no second registration of every GET route.
+      this.headIsGet = true;
+      this.methods.add('HEAD');
     }
     this.implicitHead.length = 0;
     // find-my-way's compile() is not called: measured at 10,000 routes, lookups over many
@@ -135,8 +129,19 @@ export class RouteTable {
   }
 
   private slot(method: string, url: string): Slot | undefined {
+    const m = (method === 'HEAD' && this.headIsGet ? 'GET' : method) as RadixMethod;
     try {
-      return (this.router.find(method as RadixMethod, url)?.store as Slot | undefined) ?? undefined;
+      if (this.stripTrailingSlash) {
+        // Express's non-strict routing: `/users/` is served by `/users`. Routes are registered
+        // once, and the one trailing slash is dropped here (then the path is tried as it is, for
+        // the rare route declared with a trailing slash).
+        const end = pathEnd(url);
+        if (end > 1 && url.charCodeAt(end - 1) === SLASH) {
+          const stripped = (this.router.find(m, url.slice(0, end - 1) + url.slice(end))?.store as Slot | undefined) ?? undefined;
+          if (stripped) return stripped;
+        }
+      }
+      return (this.router.find(m, url)?.store as Slot | undefined) ?? undefined;
     } catch {
       return undefined;
     }
@@ -152,6 +157,14 @@ export class RouteTable {
   get size(): number {
     return this.keys.size;
   }
+}
+
+const SLASH = 0x2f;
+
+/** Where the path of a URL ends: at its query string, if any. */
+function pathEnd(url: string): number {
+  const query = url.indexOf('?');
+  return query < 0 ? url.length : query;
 }
 
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'SEARCH', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'QUERY'];

@@ -43,6 +43,37 @@ describe('RouteTable', () => {
     expect(table.find('GET', '/catchall')).toBeUndefined();
   });
 
+  it('strips the one trailing slash before the query string, and no more', () => {
+    const table = new RouteTable();
+    table.add('GET', '/users/:p0', { policy: open, label: 'users' });
+    table.add('GET', '/', { policy: closed, label: 'root' });
+    table.seal();
+    expect(table.find('GET', '/users/1/?x=1')?.label).toBe('users');
+    expect(table.find('GET', '/users/1//')).toBeUndefined();
+    expect(table.find('GET', '/')?.label).toBe('root');
+    expect(table.find('GET', '/?q=/')?.label).toBe('root');
+  });
+
+  it('with strict routing (ignoreTrailingSlash false) a trailing slash is another path', () => {
+    const table = new RouteTable({ ignoreTrailingSlash: false });
+    table.add('GET', '/users/:p0', { policy: open, label: 'users' });
+    table.seal();
+    expect(table.find('GET', '/users/1')?.label).toBe('users');
+    expect(table.find('GET', '/users/1/')).toBeUndefined();
+  });
+
+  it('an explicit HEAD route wins over the GET route on its path; other paths answer HEAD with GET', () => {
+    const table = new RouteTable();
+    table.add('GET', '/files/:p0', { policy: open, label: 'get file' });
+    table.add('HEAD', '/files/:p0', { policy: closed, label: 'head file' });
+    table.add('GET', '/docs/:p0', { policy: open, label: 'get doc' });
+    table.seal();
+    expect(table.find('HEAD', '/files/a')?.label).toBe('head file');
+    expect(table.find('HEAD', '/docs/a/')?.label).toBe('get doc');
+    expect(table.find('HEAD', '/nothing')).toBeUndefined();
+    expect([...(table.servedMethods('/docs/a')?.names ?? [])].sort()).toEqual(['GET', 'HEAD']);
+  });
+
   it('matches long parameters (no length limit that would fall back to the global policy)', () => {
     const table = new RouteTable();
     table.add('GET', '/users/:p0', { policy: closed, label: 'users' });
