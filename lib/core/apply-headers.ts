@@ -25,8 +25,10 @@ export function applyHeaders(response: HeaderSink, decision: CorsDecision): void
   appendVary(response, fields);
   const writeHead = response.writeHead;
   if (typeof writeHead !== 'function') return;
+  const written = response.getHeader('Vary');
   response.writeHead = function writeHeadKeepingVary(this: HeaderSink, ...args: never[]) {
-    if (!this.headersSent) appendVary(this, fields);
+    // Unchanged since it was set (the common case): nothing to parse again.
+    if (!this.headersSent && this.getHeader('Vary') !== written) appendVary(this, fields);
     return writeHead.apply(this, args);
   };
 }
