@@ -27,10 +27,54 @@ export function applyHeaders(response: HeaderSink, decision: CorsDecision): void
   if (typeof writeHead !== 'function') return;
   const written = response.getHeader('Vary');
   response.writeHead = function writeHeadKeepingVary(this: HeaderSink, ...args: never[]) {
-    // Unchanged since it was set (the common case): nothing to parse again.
-    if (!this.headersSent && this.getHeader('Vary') !== written) appendVary(this, fields);
+    if (!this.headersSent) {
+      // `writeHead(status, { Vary })` would replace the header as it is written: take its Vary
+      // out of the arguments, set it, and append the decision's fields to it.
+      const given = takeVary(args);
+      if (given !== undefined) this.setHeader('Vary', given);
+      // Unchanged since it was set (the common case): nothing to parse again.
+      if (given !== undefined || this.getHeader('Vary') !== written) appendVary(this, fields);
+    }
     return writeHead.apply(this, args);
   };
+}
+
+type RawHeaders = Record<string, unknown> | unknown[];
+
+/**
+ * Removes `Vary` from writeHead's headers argument (an object, or a flat [name, value, …] array:
+ * the forms Node.js accepts once headers have been set), in place in `args` and without touching
+ * the caller's object, and returns its value.
+ */
+function takeVary(args: unknown[]): string | undefined {
+  const index = args.length - 1;
+  const headers = args[index] as RawHeaders | undefined;
+  if (index < 1 || headers === null || typeof headers !== 'object') return undefined;
+  const values: string[] = [];
+  if (Array.isArray(headers)) {
+    const kept: unknown[] = [];
+    for (let i = 0; i < headers.length; i += 2) {
+      if (isVary(headers[i])) values.push(String(headers[i + 1]));
+      else kept.push(headers[i], headers[i + 1]);
+    }
+    if (values.length === 0) return undefined;
+    args[index] = kept;
+  } else {
+    const names = Object.keys(headers).filter(isVary);
+    if (names.length === 0) return undefined;
+    const kept: Record<string, unknown> = { ...headers };
+    for (const name of names) {
+      const value = headers[name];
+      values.push(...(Array.isArray(value) ? value.map(String) : [String(value)]));
+      delete kept[name];
+    }
+    args[index] = kept;
+  }
+  return values.join(', ');
+}
+
+function isVary(name: unknown): boolean {
+  return typeof name === 'string' && name.length === 4 && name.toLowerCase() === 'vary';
 }
 
 function appendVary(response: HeaderSink, fields: readonly string[]): void {

@@ -72,6 +72,20 @@ class VaryController {
     res.setHeader('Vary', 'Accept-Language');
     return { ok: 'set-header' };
   }
+
+  // Headers given to writeHead replace those set before, Vary included.
+  @Get('write-head-object')
+  writeHeadObject(@Res() res: Response) {
+    const headers = { vary: 'Accept', 'Content-Type': 'text/plain' };
+    res.writeHead(200, headers);
+    res.end(JSON.stringify(headers));
+  }
+
+  @Get('write-head-flat')
+  writeHeadFlat(@Res() res: Response) {
+    res.writeHead(200, 'OK', ['Vary', 'Accept', 'Content-Type', 'text/plain']);
+    res.end('flat');
+  }
 }
 
 describe('Vary', () => {
@@ -163,6 +177,21 @@ describe('Vary', () => {
       expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
       expect(headerList(res, 'vary')).toContain('Accept-Language');
       expect(headerList(res, 'vary')).toContain('Origin');
+    });
+
+    it('res.writeHead(status, { Vary }) keeps Vary: Origin and the handler\'s other headers, and leaves its object alone', async () => {
+      const res = await send(app, 'get', '/v/write-head-object', APP_ORIGIN);
+      expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      expect(res.headers['content-type']).toBe('text/plain');
+      expect(headerList(res, 'vary')).toEqual(['Accept', 'Origin']);
+      expect(JSON.parse(res.text)).toEqual({ vary: 'Accept', 'Content-Type': 'text/plain' });
+    });
+
+    it('res.writeHead(status, message, [name, value, …]) keeps Vary: Origin', async () => {
+      const res = await send(app, 'get', '/v/write-head-flat', APP_ORIGIN);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('text/plain');
+      expect(headerList(res, 'vary')).toEqual(['Accept', 'Origin']);
     });
   });
 });
