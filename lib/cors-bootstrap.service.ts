@@ -8,7 +8,7 @@ import { CorsRequestHandler } from './cors-request-handler.js';
 import { expressPathOf, installExpressHook, isExpressApp } from './express-hook.js';
 import { PolicyResolver } from './policy-resolver.js';
 import { discoverRoutes, type DiscoveredRoute } from './route-discovery.js';
-import { findShadowedRoutes, type OrderedRoute } from './route-order.js';
+import { expressMatcher, findRivals, isNeverReached, type OrderedRoute } from './route-order.js';
 import { toRadixPaths } from './route-path.js';
 import { RouteTable, type RouteEntry } from './route-table.js';
 import { describeRoutes } from './startup-report.js';
@@ -66,21 +66,25 @@ export class CorsBootstrapService implements OnModuleInit {
       routes.push({ method: route.method, path: route.path, radixPaths: toRadixPaths(route.path), passesOn: route.discriminator !== undefined, value: entry });
     }
 
-    const shadowed = findShadowedRoutes(routes, { caseSensitive: matching.caseSensitive, strict: !matching.ignoreTrailingSlash });
+    const expressMatching = { caseSensitive: matching.caseSensitive, strict: !matching.ignoreTrailingSlash };
+    const rivals = findRivals(routes, expressMatching);
+    const routeOf = new Map(routes.map((route) => [route.value, route]));
     for (const route of routes) {
-      const servedBy = shadowed.get(route);
+      const ownRivals = rivals.get(route);
+      const servedBy = isNeverReached(route, ownRivals);
       if (servedBy && servedBy.value.policy !== route.value.policy) {
         this.logger.warn(
           `${route.value.label} is never reached: ${servedBy.value.label}, registered earlier, serves its paths, so its CORS policy applies there. ` +
             'Declare the more specific route first (or use the "specificity" route resolution strategy).',
         );
       }
-      const entry = servedBy?.value ?? route.value;
-      for (const radixPath of route.radixPaths) {
-        const existing = table.add(route.method, radixPath, entry);
-        if (existing && existing.policy !== entry.policy) {
+      // An earlier route on the same method and path serves it first, unless it passes some
+      // requests on (host or header versions): then both serve it, told apart by what the
+      // browser cannot control, and their policies must agree.
+      for (const existing of table.addRoute(route, ownRivals, expressMatcher(route.path, expressMatching))) {
+        if (existing.policy !== route.value.policy && routeOf.get(existing)?.passesOn) {
           conflicts.push({
-            source: entry.label,
+            source: route.value.label,
             field: '@Cors',
             message: `${existing.label} serves the same method and path with a different CORS policy; the browser cannot tell them apart.`,
             fix: 'Give both handlers the same @Cors(...) policy, or serve them on different paths (e.g. URI versioning).',

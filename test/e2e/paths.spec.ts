@@ -2,7 +2,7 @@
 // query strings, and route order. Every case checks which handler Express ran (the body) and that
 // the CORS headers are those of that handler's policy.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Param } from '@nestjs/common';
+import { All, Controller, Get, Head, Param } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Cors } from '../../lib/index.js';
 import { APP_ORIGIN, closeAll, corsHeaders, createApp, EVIL_ORIGIN, PARTNER_ORIGIN, preflight, send } from './support/app-factory.js';
@@ -279,5 +279,117 @@ describe("root catch-all '{*splat}'", () => {
     const partner = await send(app, 'get', '/specific', PARTNER_ORIGIN);
     expect(corsHeaders(partner)).toEqual(OPEN_TO_PARTNER);
     expect((await preflight(app, '/specific', EVIL_ORIGIN, 'GET')).status).toBe(403);
+  });
+});
+
+// Routes that overlap on some paths only: Express still serves each request with the first
+// registered route that matches it, whatever a radix tree would prefer.
+@Controller('overlap')
+class PartialOverlapController {
+  @Cors('public')
+  @Get(':id')
+  one(@Param('id') id: string) {
+    return { handler: 'one', id };
+  }
+
+  @Cors(false)
+  @Get('*rest')
+  rest() {
+    return { handler: 'rest' };
+  }
+}
+
+@Controller('opt-overlap')
+class OptionalOverlapController {
+  @Cors('public')
+  @Get('g/:x')
+  required() {
+    return { handler: 'required' };
+  }
+
+  @Cors('partner')
+  @Get('g{/:x}')
+  optional() {
+    return { handler: 'optional' };
+  }
+}
+
+@Controller('head-order')
+class HeadOrderController {
+  @Cors('public')
+  @Get()
+  get() {
+    return { handler: 'get' };
+  }
+
+  @Cors(false)
+  @Head()
+  head() {
+    return { handler: 'head' };
+  }
+}
+
+@Controller('anything')
+class AllMethodsController {
+  @Cors('partner')
+  @All()
+  any() {
+    return { handler: 'all' };
+  }
+}
+
+describe('partial overlaps, HEAD order and ALL routes follow Express', () => {
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    app = await createApp({
+      cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' }, partner: { origin: PARTNER_ORIGIN } } },
+      controllers: [PartialOverlapController, OptionalOverlapController, HeadOrderController, AllMethodsController],
+    });
+  });
+
+  afterAll(() => closeAll(app));
+
+  it('/overlap/a is served by the parameter route declared first (public)', async () => {
+    const res = await send(app, 'get', '/overlap/a', EVIL_ORIGIN);
+    expect(res.body).toEqual({ handler: 'one', id: 'a' });
+    expect(corsHeaders(res)).toEqual(OPEN_TO_ALL);
+  });
+
+  // The wildcard route serves the deeper paths: its @Cors(false) must hold there, although the
+  // parameter route declared first overlaps it on one level.
+  it('/overlap/a/b is served by the @Cors(false) wildcard: no CORS headers, preflight refused', async () => {
+    const res = await send(app, 'get', '/overlap/a/b', APP_ORIGIN);
+    expect(res.body).toEqual({ handler: 'rest' });
+    expect(corsHeaders(res)).toEqual({});
+    const pre = await preflight(app, '/overlap/a/b', APP_ORIGIN, 'GET');
+    expect(pre.status).toBe(403);
+    expect(corsHeaders(pre)).toEqual({});
+  });
+
+  it('an optional group declared after the required form serves the shorter path with its own policy', async () => {
+    const short = await send(app, 'get', '/opt-overlap/g', EVIL_ORIGIN);
+    expect(short.body).toEqual({ handler: 'optional' });
+    expect(corsHeaders(short)).toEqual({});
+    const partner = await send(app, 'get', '/opt-overlap/g', PARTNER_ORIGIN);
+    expect(corsHeaders(partner)).toEqual(OPEN_TO_PARTNER);
+    const long = await send(app, 'get', '/opt-overlap/g/1', EVIL_ORIGIN);
+    expect(long.body).toEqual({ handler: 'required' });
+    expect(corsHeaders(long)).toEqual(OPEN_TO_ALL);
+  });
+
+  it('HEAD on a path whose GET route is declared before its HEAD route gets the GET route\'s policy', async () => {
+    const res = await send(app, 'head', '/head-order', EVIL_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(corsHeaders(res)).toEqual(OPEN_TO_ALL);
+  });
+
+  it('an @All() route answers preflights for any method Node parses (REPORT), with its policy', async () => {
+    const pre = await preflight(app, '/anything', PARTNER_ORIGIN, 'REPORT');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
+    expect(pre.headers['access-control-allow-methods']).toContain('REPORT');
+    const refused = await preflight(app, '/anything', APP_ORIGIN, 'REPORT');
+    expect(refused.status).toBe(403);
   });
 });

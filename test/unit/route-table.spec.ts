@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { compilePolicy } from '../../lib/core/index.js';
-import { findShadowedRoutes, type OrderedRoute } from '../../lib/route-order.js';
+import { expressMatcher, findRivals, isNeverReached, type OrderedRoute } from '../../lib/route-order.js';
 import { toRadixPaths } from '../../lib/route-path.js';
-import { RouteTable } from '../../lib/route-table.js';
+import { RouteTable, type RouteEntry } from '../../lib/route-table.js';
 
 describe('toRadixPaths (Express 5 paths to find-my-way paths)', () => {
   it.each([
@@ -62,10 +62,10 @@ describe('RouteTable', () => {
     expect(table.find('GET', '/users/1/')).toBeUndefined();
   });
 
-  it('an explicit HEAD route wins over the GET route on its path; other paths answer HEAD with GET', () => {
+  it('an explicit HEAD route declared first wins over the GET route on its path; other paths answer HEAD with GET', () => {
     const table = new RouteTable();
-    table.add('GET', '/files/:p0', { policy: open, label: 'get file' });
     table.add('HEAD', '/files/:p0', { policy: closed, label: 'head file' });
+    table.add('GET', '/files/:p0', { policy: open, label: 'get file' });
     table.add('GET', '/docs/:p0', { policy: open, label: 'get doc' });
     table.seal();
     expect(table.find('HEAD', '/files/a')?.label).toBe('head file');
@@ -97,45 +97,100 @@ describe('RouteTable', () => {
   });
 });
 
-describe('findShadowedRoutes (Express serves the first matching route)', () => {
-  const route = (method: string, path: string, value: string, passesOn = false): OrderedRoute<string> => ({
-    method,
-    path,
-    radixPaths: toRadixPaths(path),
-    passesOn,
-    value,
-  });
-  const options = { caseSensitive: false, strict: false };
+describe('Express serves the first registered route that matches (findRivals + RouteTable)', () => {
+  type Spec = [method: string, path: string, label: string, passesOn?: boolean];
+  const policy = compilePolicy({ origin: '*' });
+  const ordered = (specs: Spec[]): OrderedRoute<RouteEntry>[] =>
+    specs.map(([method, path, label, passesOn = false]) => ({ method, path, radixPaths: toRadixPaths(path), passesOn, value: { policy, label } }));
+  const tableOf = (specs: Spec[], options = { caseSensitive: false, strict: false }) => {
+    const routes = ordered(specs);
+    const rivals = findRivals(routes, options);
+    const table = new RouteTable({ caseSensitive: options.caseSensitive, ignoreTrailingSlash: !options.strict });
+    for (const route of routes) table.addRoute(route, rivals.get(route), expressMatcher(route.path, options));
+    table.seal();
+    return { table, routes, rivals, served: (method: string, path: string) => table.find(method, path)?.label };
+  };
 
-  it('a static route declared after a parameter route on the same level is served by the parameter route', () => {
-    const routes = [route('GET', '/accounts/:id', 'findOne'), route('GET', '/accounts/me', 'me')];
-    expect(findShadowedRoutes(routes, options).get(routes[1]!)?.value).toBe('findOne');
-  });
-
-  it('declared the other way round, nothing is shadowed', () => {
-    const routes = [route('GET', '/accounts/me', 'me'), route('GET', '/accounts/:id', 'findOne')];
-    expect(findShadowedRoutes(routes, options).size).toBe(0);
-  });
-
-  it('other methods, routes that pass requests on (host, header versions) and non-matching paths do not shadow', () => {
-    const routes = [
-      route('POST', '/a/:id', 'post'),
-      route('GET', '/a/:id', 'versioned', true),
-      route('GET', '/b/:id', 'other'),
-      route('GET', '/a/me', 'me'),
-    ];
-    expect(findShadowedRoutes(routes, options).size).toBe(0);
+  it('a static route declared after a parameter route on the same level is never reached', () => {
+    const { served, routes, rivals } = tableOf([['GET', '/accounts/:id', 'findOne'], ['GET', '/accounts/me', 'me']]);
+    expect(served('GET', '/accounts/me')).toBe('findOne');
+    expect(served('GET', '/accounts/ME/')).toBe('findOne');
+    expect(isNeverReached(routes[1]!, rivals.get(routes[1]!))?.value.label).toBe('findOne');
   });
 
-  it('an earlier wildcard or ALL route shadows what it covers', () => {
-    const routes = [route('ALL', '/files/*path', 'all'), route('GET', '/files/special', 'special')];
-    expect(findShadowedRoutes(routes, options).get(routes[1]!)?.value).toBe('all');
+  it('declared the other way round, each serves its own paths', () => {
+    const { served, routes, rivals } = tableOf([['GET', '/accounts/me', 'me'], ['GET', '/accounts/:id', 'findOne']]);
+    expect(served('GET', '/accounts/me')).toBe('me');
+    expect(served('GET', '/accounts/7')).toBe('findOne');
+    expect(rivals.size).toBe(0);
+    expect(isNeverReached(routes[1]!, rivals.get(routes[1]!))).toBeUndefined();
+  });
+
+  it('other methods and routes that pass requests on (host, header versions) do not win', () => {
+    const { served, rivals } = tableOf([
+      ['POST', '/a/:id', 'post'],
+      ['GET', '/a/:id', 'versioned', true],
+      ['GET', '/b/:id', 'other'],
+      ['GET', '/a/me', 'me'],
+    ]);
+    expect(served('GET', '/a/me')).toBe('me');
+    expect(served('POST', '/a/me')).toBe('post');
+    expect(rivals.size).toBe(0);
+  });
+
+  it('an earlier wildcard or ALL route serves what it covers, for every method Node parses', () => {
+    const { served } = tableOf([['ALL', '/files/*path', 'all'], ['GET', '/files/special', 'special']]);
+    expect(served('GET', '/files/special')).toBe('all');
+    expect(served('REPORT', '/files/x')).toBe('all');
+    expect(served('TRACE', '/files/x')).toBeUndefined();
+  });
+
+  it('partial overlap: a parameter route before a wildcard route keeps one segment, the wildcard the rest', () => {
+    const { served, routes, rivals } = tableOf([['GET', '/v/:id', 'one'], ['GET', '/v/*rest', 'rest']]);
+    expect(served('GET', '/v/a')).toBe('one');
+    expect(served('GET', '/v/a/b')).toBe('rest');
+    expect(isNeverReached(routes[1]!, rivals.get(routes[1]!))).toBeUndefined();
+  });
+
+  it('partial overlap: an optional group declared after the required form serves the shorter path', () => {
+    const { served } = tableOf([['GET', '/g/:x', 'required'], ['GET', '/g{/:x}', 'optional']]);
+    expect(served('GET', '/g/1')).toBe('required');
+    expect(served('GET', '/g')).toBe('optional');
+  });
+
+  it('partial overlap across levels: /:a/b before /a/:x', () => {
+    const { served } = tableOf([['GET', '/:a/b', 'first'], ['GET', '/a/:x', 'second']]);
+    expect(served('GET', '/a/b')).toBe('first');
+    expect(served('GET', '/a/c')).toBe('second');
+    expect(served('GET', '/z/b')).toBe('first');
+  });
+
+  it('a static route declared before a parameter route does not take the parameter route\'s other paths', () => {
+    const { served } = tableOf([['GET', '/k/x', 'x'], ['GET', '/k/:name', 'name']]);
+    expect(served('GET', '/k/x')).toBe('x');
+    expect(served('GET', '/k/y')).toBe('name');
   });
 
   it('the earliest matching route wins', () => {
-    const routes = [route('GET', '/:a/:b', 'first'), route('GET', '/x/:b', 'second'), route('GET', '/x/y', 'third')];
-    const shadowed = findShadowedRoutes(routes, options);
-    expect(shadowed.get(routes[1]!)?.value).toBe('first');
-    expect(shadowed.get(routes[2]!)?.value).toBe('first');
+    const { served } = tableOf([['GET', '/:a/:b', 'first'], ['GET', '/x/:b', 'second'], ['GET', '/x/y', 'third']]);
+    expect(served('GET', '/x/y')).toBe('first');
+    expect(served('GET', '/x/z')).toBe('first');
+  });
+
+  it('HEAD: a GET route declared before a HEAD route on the same path answers HEAD', () => {
+    const first = tableOf([['GET', '/h', 'get'], ['HEAD', '/h', 'head']]);
+    expect(first.served('HEAD', '/h')).toBe('get');
+    const second = tableOf([['HEAD', '/h', 'head'], ['GET', '/h', 'get']]);
+    expect(second.served('HEAD', '/h')).toBe('head');
+    expect(second.served('GET', '/h')).toBe('get');
+    const partial = tableOf([['GET', '/p/:id', 'get'], ['HEAD', '/p/me', 'head']]);
+    expect(partial.served('HEAD', '/p/me')).toBe('get');
+    expect(partial.served('HEAD', '/p/1')).toBe('get');
+  });
+
+  it('the one optional trailing slash: an earlier route declared with it wins', () => {
+    const { served } = tableOf([['GET', '/a/', 'slash'], ['GET', '/a', 'plain']]);
+    expect(served('GET', '/a/')).toBe('slash');
+    expect(served('GET', '/a')).toBe('plain');
   });
 });
