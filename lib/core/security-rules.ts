@@ -42,6 +42,12 @@ const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'via',
 ]);
 const FORBIDDEN_REQUEST_HEADER_PREFIXES = ['proxy-', 'sec-', 'access-control-'] as const;
+/**
+ * The forbidden names refused outright: those whose listing shows a mistake about credentials or
+ * routing. The others (`Origin`, `Referer`, `Content-Length`…) are only warned about: they are
+ * harmless, allow nothing, and appear in widely copied `cors` configurations.
+ */
+const REFUSED_REQUEST_HEADERS: ReadonlySet<string> = new Set(['cookie', 'cookie2', 'host', 'set-cookie']);
 
 /** Fetch standard: response headers that browsers never expose to scripts. */
 const FORBIDDEN_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'set-cookie2']);
@@ -135,9 +141,15 @@ function refuseForbiddenMethods(options: CorsPolicyOptions, report: PolicyReport
 function refuseForbiddenRequestHeaders(options: CorsPolicyOptions, report: PolicyReport): void {
   for (const { name, field } of listEntries(options.allowedHeaders, 'allowedHeaders')) {
     const lower = name.toLowerCase();
-    if (!FORBIDDEN_REQUEST_HEADERS.has(lower) && !FORBIDDEN_REQUEST_HEADER_PREFIXES.some((p) => lower.startsWith(p))) continue;
-    const note = lower === 'cookie' ? ' Cookies are sent by the browser itself when credentials: true and the request asks for credentials.' : '';
-    report.problem(field, `"${name}" is a forbidden request header: only the browser sets it.`, `Remove it (browsers never let scripts send it).${note}`);
+    const prefixed = FORBIDDEN_REQUEST_HEADER_PREFIXES.some((p) => lower.startsWith(p));
+    if (!prefixed && !FORBIDDEN_REQUEST_HEADERS.has(lower)) continue;
+    const message = `"${name}" is a forbidden request header: only the browser sets it.`;
+    if (prefixed || REFUSED_REQUEST_HEADERS.has(lower)) {
+      const note = lower === 'cookie' ? ' Cookies are sent by the browser itself when credentials: true and the request asks for credentials.' : '';
+      report.problem(field, message, `Remove it (browsers never let scripts send it).${note}`);
+    } else {
+      report.warning(field, `${message} Listing it allows nothing.`, 'Remove it (browsers never let scripts send it, nor list it in Access-Control-Request-Headers).');
+    }
   }
 }
 

@@ -115,7 +115,7 @@ describe('RegExp origins', () => {
 });
 
 describe('forbidden request headers in allowedHeaders', () => {
-  it.each(['Cookie', 'host', 'Origin', 'content-length', 'Proxy-Authorization', 'Sec-Fetch-Mode', 'Access-Control-Allow-Origin', 'access-control-request-method', 'DNT'])(
+  it.each(['Cookie', 'cookie2', 'host', 'Set-Cookie', 'Proxy-Authorization', 'Sec-Fetch-Mode', 'Access-Control-Allow-Origin', 'access-control-request-method'])(
     '%s is refused',
     (name) => {
       const problem = expectProblem({ origin: APP, allowedHeaders: ['content-type', name] }, 'allowedHeaders[1]', /forbidden request header/);
@@ -125,6 +125,13 @@ describe('forbidden request headers in allowedHeaders', () => {
 
   it('in a comma-separated string too', () => {
     expectProblem({ origin: APP, allowedHeaders: 'content-type, cookie' }, 'allowedHeaders[1]');
+  });
+
+  // The `cors` README's and many tutorials' list: accepted (a drop-in), with a warning each.
+  it.each(['Origin', 'content-length', 'DNT', 'Referer', 'Connection'])('%s (forbidden, harmless) is accepted with a warning', (name) => {
+    const { problems, warnings } = validatePolicy({ origin: APP, allowedHeaders: ['Origin', 'X-Requested-With', 'Content-Type', 'Accept', 'Authorization', name] });
+    expect(problems).toEqual([]);
+    expect(warnings.some((w) => w.field.startsWith('allowedHeaders[') && /forbidden request header/.test(w.message) && w.message.includes(`"${name}"`))).toBe(true);
   });
 
   it('ordinary headers are accepted', () => {
