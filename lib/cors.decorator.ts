@@ -6,8 +6,8 @@ import type { CorsRouteMetadata } from './cors-module-options.interface.js';
 /**
  * Sets the CORS policy of a controller or a handler.
  * - `@Cors({ ...fields })`: these fields override those of the level above.
- * - `@Cors('name')`, `@Cors('name', { ...fields })`: the named policy replaces the global one as
- *   the base, then the fields apply.
+ * - `@Cors('name')`, `@Cors('name', { ...fields })`: the named policy replaces the global one (and,
+ *   on a handler, the controller's fields) as the base, then the fields apply.
  * - `@Cors(false)`: no CORS on this route (a handler's own `@Cors(...)` enables it again).
  * - `@Cors()`: the inherited policy, enabled again under a disabled controller.
  */

@@ -83,7 +83,10 @@ export class PolicyResolver {
           });
           return undefined;
         }
+        // A name chooses the whole policy from this level down: fields set above it (on the
+        // controller) do not leak into a handler that asks for a named policy.
         base = named;
+        fields = {};
       }
       fields = mergePolicies(fields, entry.options);
     }

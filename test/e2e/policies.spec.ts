@@ -42,6 +42,13 @@ class ControllerOverrideController {
   handlerOrigin() {
     return { ok: 'back' };
   }
+
+  // A named policy on the handler: the controller's origin does not leak into it.
+  @Cors('public')
+  @Get('named')
+  handlerNamed() {
+    return { ok: 'named' };
+  }
 }
 
 @Cors('public')
@@ -297,6 +304,16 @@ describe('policy resolution', () => {
       const pre = await preflight(app, '/ctrl/back', PARTNER_ORIGIN, 'GET');
       expect(pre.status).toBe(403);
       expect(corsHeaders(pre)).toEqual({});
+    });
+
+    it("a handler @Cors('public') under a controller override gets the named policy, not the controller's origin", async () => {
+      const res = await send(app, 'get', '/ctrl/named', EVIL_ORIGIN);
+      expect(res.body).toEqual({ ok: 'named' });
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+      const pre = await preflight(app, '/ctrl/named', EVIL_ORIGIN, 'GET');
+      expect(pre.status).toBe(204);
+      expect(pre.headers['access-control-allow-origin']).toBe('*');
     });
   });
 
