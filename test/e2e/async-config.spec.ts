@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Cors, CorsConfigError, parseOrigins, type CorsModuleOptions } from '../../lib/index.js';
+import { Cors, CorsConfigError, CorsModule, parseOrigins, type CorsModuleOptions } from '../../lib/index.js';
 import { APP_ORIGIN, buildApp, closeAll, corsHeaders, createApp, EVIL_ORIGIN, PARTNER_ORIGIN, preflight, send } from './support/app-factory.js';
 
 const ENV_ORIGINS = `${APP_ORIGIN}, ${PARTNER_ORIGIN}`;
@@ -91,6 +91,29 @@ describe('CorsModule.forRootAsync with ConfigService', () => {
     });
     apps.push(app);
     await expectEnvOrigins(app);
+  });
+
+  // ConfigModule-style `isGlobal: true` is accepted (the module is global anyway) and is not
+  // taken for an unknown policy option.
+  it('isGlobal: true, with forRoot and with forRootAsync', async () => {
+    const direct = await createApp({
+      noCorsModule: true,
+      imports: [CorsModule.forRoot({ isGlobal: true, ...optionsFrom(new ConfigService()) })],
+      controllers: [DataController],
+    });
+    apps.push(direct);
+    await expectEnvOrigins(direct);
+    const async = await createApp({
+      corsAsync: {
+        isGlobal: true,
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true })],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => optionsFrom(config),
+      },
+      controllers: [DataController],
+    });
+    apps.push(async);
+    await expectEnvOrigins(async);
   });
 
   it('useFactory returning a Promise', async () => {
