@@ -52,8 +52,9 @@ export interface PreflightMatch {
 }
 
 /**
- * Maps (method, path) to the policy of the route that serves it, in time that does not grow with
- * the number of routes (a radix tree per method). Built once at bootstrap; read-only afterwards.
+ * Maps (method, path) to the policy of the route that Express serves it with, in time that does
+ * not grow with the number of routes: a radix tree per method, plus Express's own matcher for the
+ * few earlier routes that overlap the one found. Built once at bootstrap; read-only afterwards.
  */
 export class RouteTable {
   private readonly router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
@@ -224,10 +225,6 @@ export class RouteTable {
     const served: string[] = [];
     for (const method of this.methods) if (this.lookup(method, url)) served.push(method);
     return served.length ? methodSet(served) : undefined;
-  }
-
-  get size(): number {
-    return this.keys.size;
   }
 }
 
