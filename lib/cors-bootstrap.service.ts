@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { CorsConfigError, type CorsConfigProblem } from './core/index.js';
-import { CORS_LOGGER_CONTEXT, CORS_METADATA, GLOBAL_POLICY_SOURCE } from './cors.constants.js';
+import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_STACKED_METADATA, GLOBAL_POLICY_SOURCE } from './cors.constants.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions, CorsRouteMetadata } from './cors-module-options.interface.js';
 import { CorsRequestHandler } from './cors-request-handler.js';
@@ -51,8 +51,19 @@ export class CorsBootstrapService implements OnModuleInit {
     const conflicts: CorsConfigProblem[] = [];
 
     const routes: OrderedRoute<RouteEntry>[] = [];
+    const stacked = new Set<object>();
     for (const route of await this.routesInRegistrationOrder(adapter)) {
       const label = `${route.method} ${route.path} (${route.controller.name}.${route.handlerName})${route.discriminator ? ` [${route.discriminator}]` : ''}`;
+      for (const [level, holder] of [['controller', route.controller], ['handler', route.handler]] as const) {
+        if (!Reflect.getOwnMetadata(CORS_STACKED_METADATA, holder) || stacked.has(holder)) continue;
+        stacked.add(holder);
+        conflicts.push({
+          source: level === 'controller' ? `${route.controller.name}` : label,
+          field: `@Cors on the ${level}`,
+          message: 'is applied twice; only the top decorator would take effect.',
+          fix: "Use one @Cors(...): @Cors('name', { ...fields }) combines a named policy with fields.",
+        });
+      }
       const resolved = resolver.resolve(
         {
           controller: Reflect.getMetadata(CORS_METADATA, route.controller) as CorsRouteMetadata | undefined,

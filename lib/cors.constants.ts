@@ -1,6 +1,9 @@
 /** Metadata key under which @Cors() stores its argument on a controller or a handler. */
 export const CORS_METADATA = 'nestjs-route-cors:policy';
 
+/** Set when a second @Cors() lands on the same controller or handler (only one would apply). */
+export const CORS_STACKED_METADATA = 'nestjs-route-cors:stacked';
+
 /** Logger context of everything the module logs. */
 export const CORS_LOGGER_CONTEXT = 'CorsModule';
 

@@ -1,6 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, type CustomDecorator } from '@nestjs/common';
 import type { CorsPolicyOptions } from './core/index.js';
-import { CORS_METADATA } from './cors.constants.js';
+import { CORS_METADATA, CORS_STACKED_METADATA } from './cors.constants.js';
 import type { CorsRouteMetadata } from './cors-module-options.interface.js';
 
 /**
@@ -11,8 +11,17 @@ import type { CorsRouteMetadata } from './cors-module-options.interface.js';
  * - `@Cors(false)`: no CORS on this route (a handler's own `@Cors(...)` enables it again).
  * - `@Cors()`: the inherited policy, enabled again under a disabled controller.
  */
-export const Cors = (policy: CorsPolicyOptions | string | false = {}, options?: CorsPolicyOptions) =>
-  SetMetadata<string, CorsRouteMetadata>(CORS_METADATA, corsMetadata(policy, options));
+export function Cors(policy: CorsPolicyOptions | string | false = {}, options?: CorsPolicyOptions): CustomDecorator<string> {
+  const setMetadata = SetMetadata<string, CorsRouteMetadata>(CORS_METADATA, corsMetadata(policy, options));
+  const decorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    // Stacked decorators would silently keep only the top one: marked here, refused at start-up.
+    const holder: object = descriptor?.value ?? target;
+    if (Reflect.hasOwnMetadata(CORS_METADATA, holder)) Reflect.defineMetadata(CORS_STACKED_METADATA, true, holder);
+    return setMetadata(target, key!, descriptor!);
+  };
+  decorator.KEY = CORS_METADATA;
+  return decorator as CustomDecorator<string>;
+}
 
 function corsMetadata(policy: CorsPolicyOptions | string | false, options?: CorsPolicyOptions): CorsRouteMetadata {
   if (policy === false) return false;

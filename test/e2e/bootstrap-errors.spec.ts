@@ -190,3 +190,34 @@ describe('one method and path served by two handlers (host routing)', () => {
     expect(error.message).toContain('Fix:');
   });
 });
+
+@Cors({ origin: PARTNER_ORIGIN })
+@Cors('public')
+@Controller('stacked')
+class StackedController {
+  @Cors('public')
+  @Cors({ exposedHeaders: ['X-Total-Count'] })
+  @Get('a')
+  a() {
+    return 'a';
+  }
+
+  @Get('b')
+  b() {
+    return 'b';
+  }
+}
+
+describe('two @Cors decorators on one controller or handler', () => {
+  it('stop app.init(), each reported once with the controller or the route, and the fix', async () => {
+    const error = asConfigError(
+      await initError({ cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' } } }, controllers: [StackedController] }),
+    );
+    expect(error.problems).toHaveLength(2);
+    const [controller, handler] = error.problems;
+    expect(controller).toMatchObject({ source: 'StackedController', field: '@Cors on the controller' });
+    expect(handler).toMatchObject({ source: 'GET /stacked/a (StackedController.a)', field: '@Cors on the handler' });
+    expect(handler!.message).toMatch(/applied twice/);
+    expect(handler!.fix).toMatch(/@Cors\('name', \{ \.\.\.fields \}\)/);
+  });
+});
