@@ -42,6 +42,7 @@ interface ImplicitHead {
   readonly path: string;
   readonly entry: RouteEntry;
   readonly order: number;
+  /** All of the GET route's rivals; those serving HEAD are kept only if HEAD routes exist. */
   readonly rivals: readonly Rival<RouteEntry>[] | undefined;
 }
 
@@ -97,7 +98,7 @@ export class RouteTable {
     // route that matches (decided in seal(), once explicit HEAD routes are known).
     const methods = method === 'ALL' ? ALL_METHODS : [method];
     const order = this.added++;
-    if (method === 'GET') this.implicitHead.push({ path: radixPath, entry, order, rivals: rivalsFor(rivals, 'HEAD') });
+    if (method === 'GET') this.implicitHead.push({ path: radixPath, entry, order, rivals });
     let existing: RouteEntry | undefined;
     for (const m of methods) {
       const previous = this.keys.get(this.keyOf(m, radixPath));
@@ -133,8 +134,9 @@ export class RouteTable {
       // Explicit HEAD routes share the HEAD tree with the GET routes, the earlier one winning.
       for (const head of this.implicitHead) {
         const slot = this.keys.get(this.keyOf('HEAD', head.path));
-        if (!slot) this.register('HEAD', head.path, { entry: head.entry, pattern: head.path, order: head.order, rivals: head.rivals });
-        else if (slot.order > head.order) Object.assign(slot, { entry: head.entry, order: head.order, rivals: head.rivals });
+        const rivals = rivalsFor(head.rivals, 'HEAD');
+        if (!slot) this.register('HEAD', head.path, { entry: head.entry, pattern: head.path, order: head.order, rivals });
+        else if (slot.order > head.order) Object.assign(slot, { entry: head.entry, order: head.order, rivals });
       }
     } else if (this.methods.has('GET')) {
       // Looked up in the GET tree: no second registration of every GET route.
