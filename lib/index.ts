@@ -1,6 +1,19 @@
-export * from './core/index.js';
-export { Cors } from './cors.decorator.js';
-export { CorsModule } from './cors.module.js';
-export { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
-export { CORS_METADATA } from './cors.constants.js';
-export type { CorsModuleAsyncOptions, CorsModuleOptions, CorsRouteMetadata } from './cors-module-options.interface.js';
+// The package root: what a Nest application needs. The framework-free engine is `nestjs-route-cors/core`.
+export { Cors } from './nest/cors.decorator.js';
+export { CorsModule } from './nest/cors.module.js';
+export { CORS_MODULE_OPTIONS } from './nest/cors.module-definition.js';
+export { CORS_METADATA } from './nest/cors.constants.js';
+export type { CorsModuleAsyncOptions, CorsModuleOptions, CorsRouteMetadata } from './nest/cors-module-options.interface.js';
+export type { CorsOptionsFactory } from './nest/cors-options-factory.interface.js';
+export {
+  CORS_PROBLEM_CODES,
+  CorsConfigError,
+  parseOrigins,
+  type CorsConfigProblem,
+  type CorsOrigin,
+  type CorsPolicyOptions,
+  type CorsProblemCode,
+  type CustomOrigin,
+  type OriginCallback,
+  type StaticOrigin,
+} from './core/index.js';

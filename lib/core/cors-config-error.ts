@@ -1,5 +1,54 @@
+/**
+ * Stable identifiers of configuration problems (and warnings), to match them without matching
+ * message text. The README lists each with its meaning.
+ */
+export const CORS_PROBLEM_CODES = [
+  // The shape of a policy
+  'invalid-policy',
+  'unknown-option',
+  'invalid-origin-type',
+  'invalid-origin',
+  'null-origin',
+  'invalid-origin-pattern',
+  'empty-origin-list',
+  'wildcard-in-origin-list',
+  'invalid-origins-text',
+  'invalid-list',
+  'invalid-token',
+  'empty-methods',
+  'invalid-max-age',
+  'invalid-success-status',
+  'invalid-boolean',
+  // Combinations refused as insecure
+  'wildcard-with-credentials',
+  'reflect-any-with-credentials',
+  'reflect-everything-regexp',
+  'private-network-with-wildcard',
+  'insecure-origin-with-credentials',
+  'public-suffix-pattern',
+  'unanchored-regexp',
+  'non-ascii-origin',
+  'wildcard-list-with-credentials',
+  'forbidden-method',
+  'forbidden-request-header',
+  'forbidden-exposed-header',
+  'max-age-too-long',
+  'max-age-above-chromium-cap',
+  // The module and the routes
+  'invalid-policies-option',
+  'unknown-policy',
+  'stacked-decorators',
+  'same-path-different-policies',
+  'duplicate-module-import',
+] as const;
+
+/** One of CORS_PROBLEM_CODES. */
+export type CorsProblemCode = (typeof CORS_PROBLEM_CODES)[number];
+
 /** One thing wrong with a CORS configuration. */
 export interface CorsConfigProblem {
+  /** What kind of problem it is; stable across versions (see CORS_PROBLEM_CODES). */
+  readonly code: CorsProblemCode;
   /** Where the policy comes from, e.g. `GET /api/users (UsersController.list)` or `policy "public"`. */
   readonly source?: string;
   /** The option at fault, e.g. `origin[2]` or `credentials`. */
@@ -28,7 +77,7 @@ function formatProblems(problems: readonly CorsConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const lines = problems.map((p) => {
     const where = p.source ? `${p.source}: ` : '';
-    return `  - ${where}${p.field}: ${p.message} Fix: ${p.fix}`;
+    return `  - ${where}${p.field}: ${p.message} Fix: ${p.fix} [${p.code}]`;
   });
   return `Invalid CORS configuration (${count}):\n${lines.join('\n')}`;
 }

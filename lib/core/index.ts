@@ -8,7 +8,7 @@ export {
   type HeaderNameSet,
   type MethodSet,
 } from './compile-policy.js';
-export { CorsConfigError, type CorsConfigProblem } from './cors-config-error.js';
+export { CORS_PROBLEM_CODES, CorsConfigError, type CorsConfigProblem, type CorsProblemCode } from './cors-config-error.js';
 export type { CorsOrigin, CorsPolicyOptions, CustomOrigin, OriginCallback, StaticOrigin } from './cors-options.js';
 export { POLICY_OPTION_NAMES } from './cors-options.js';
 export {

@@ -65,6 +65,7 @@ function refuseHttpOriginsWithCredentials(options: CorsPolicyOptions, report: Po
     const target = exact ? { ...exact, anySubdomain: false } : parseOriginPattern(text);
     if (!target || target.scheme !== 'http' || isLoopback(target.host, target.anySubdomain)) continue;
     report.problem(
+      'insecure-origin-with-credentials',
       field,
       `"${text}" is a plain-http origin combined with credentials: true: anyone on the network path can inject script into that page and read credentialed responses.`,
       `Use "https${text.slice(text.indexOf(':'))}"; if the network is trusted, set ${INSECURE_HTTP_OPT_IN}: true.`,
@@ -84,6 +85,7 @@ function refusePatternsOverPublicSuffixes(options: CorsPolicyOptions, report: Po
       ? `"${pattern.host}" is a public suffix: anyone can register a domain under it and would be allowed.`
       : `"${pattern.host}" has no registrable domain, so no single owner controls the names under it.`;
     report.problem(
+      'public-suffix-pattern',
       field,
       `"${text}" matches every host under ${why}`,
       `List your own origins (e.g. "${pattern.scheme}://yourname.${pattern.host}"), or a pattern under a domain you own (e.g. "${pattern.scheme}://*.yourname.${pattern.host}").`,
@@ -100,6 +102,7 @@ function refuseUnanchoredRegExps(options: CorsPolicyOptions, report: PolicyRepor
     const bodies = alternatives.map(stripAnchors);
     const anchored = bodies.length === 1 ? `^${bodies[0]}$` : `^(?:${bodies.join('|')})$`;
     report.problem(
+      'unanchored-regexp',
       field,
       `${String(value)} is not anchored at both ends (^ at the start and $ at the end of every alternative), so it also matches origins that merely contain an allowed one, such as https://example.com.evil.net.`,
       `Use /${anchored}/${value.flags}, in the style of /^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$/.`,
@@ -116,6 +119,7 @@ function refuseNonAsciiOrigins(options: CorsPolicyOptions, report: PolicyReport)
       .join(', ');
     const ascii = punycodeOrigin(text.trim());
     report.problem(
+      'non-ascii-origin',
       field,
       `"${text}" contains non-ASCII characters (${codePoints}); browsers send the host in its punycode form, so it would never match.`,
       ascii === undefined
@@ -130,6 +134,7 @@ function refuseForbiddenMethods(options: CorsPolicyOptions, report: PolicyReport
   for (const { name, field } of listEntries(options.methods, 'methods')) {
     if (!FORBIDDEN_METHODS.has(name.toUpperCase())) continue;
     report.problem(
+      'forbidden-method',
       field,
       `"${name}" is a forbidden method (CONNECT, TRACE, TRACK): browsers never let scripts send it, and servers that answer it only help attackers.`,
       'Remove it.',
@@ -146,9 +151,9 @@ function refuseForbiddenRequestHeaders(options: CorsPolicyOptions, report: Polic
     const message = `"${name}" is a forbidden request header: only the browser sets it.`;
     if (prefixed || REFUSED_REQUEST_HEADERS.has(lower)) {
       const note = lower === 'cookie' ? ' Cookies are sent by the browser itself when credentials: true and the request asks for credentials.' : '';
-      report.problem(field, message, `Remove it (browsers never let scripts send it).${note}`);
+      report.problem('forbidden-request-header', field, message, `Remove it (browsers never let scripts send it).${note}`);
     } else {
-      report.warning(field, `${message} Listing it allows nothing.`, 'Remove it (browsers never let scripts send it, nor list it in Access-Control-Request-Headers).');
+      report.warning('forbidden-request-header', field, `${message} Listing it allows nothing.`, 'Remove it (browsers never let scripts send it, nor list it in Access-Control-Request-Headers).');
     }
   }
 }
@@ -158,6 +163,7 @@ function refuseForbiddenExposedHeaders(options: CorsPolicyOptions, report: Polic
   for (const { name, field } of listEntries(options.exposedHeaders, 'exposedHeaders')) {
     if (!FORBIDDEN_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
     report.problem(
+      'forbidden-exposed-header',
       field,
       `"${name}" is never exposed to scripts: browsers remove it from every response.`,
       'Remove it; if scripts need the value, send it in the body or in another header.',
@@ -177,6 +183,7 @@ function refuseWildcardListsWithCredentials(options: CorsPolicyOptions, report: 
     for (const { name, field } of listEntries(options[option], option)) {
       if (name !== '*') continue;
       report.problem(
+        'wildcard-list-with-credentials',
         field,
         `'*' is not a wildcard when credentials: true: browsers then read it as a ${kind} literally named "*".`,
         `List the ${kind}s by name, e.g. ${option}: ${example}.`,
@@ -191,12 +198,14 @@ function limitMaxAge(options: CorsPolicyOptions, report: PolicyReport): void {
   if (typeof maxAge !== 'number' || !Number.isInteger(maxAge)) return;
   if (maxAge > FIREFOX_MAX_AGE) {
     report.problem(
+      'max-age-too-long',
       'maxAge',
       `${maxAge} seconds is longer than any browser keeps a preflight (Firefox caps at ${FIREFOX_MAX_AGE}, Chromium at ${CHROMIUM_MAX_AGE}).`,
       `Use maxAge: ${CHROMIUM_MAX_AGE} (honoured everywhere), or at most ${FIREFOX_MAX_AGE}.`,
     );
   } else if (maxAge > CHROMIUM_MAX_AGE) {
     report.warning(
+      'max-age-above-chromium-cap',
       'maxAge',
       `${maxAge} seconds is longer than Chromium keeps a preflight (${CHROMIUM_MAX_AGE}); only Firefox honours it.`,
       `Use maxAge: ${CHROMIUM_MAX_AGE} for the same behaviour in every browser.`,

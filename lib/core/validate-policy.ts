@@ -1,4 +1,4 @@
-import type { CorsConfigProblem } from './cors-config-error.js';
+import type { CorsConfigProblem, CorsProblemCode } from './cors-config-error.js';
 import { POLICY_OPTION_NAMES, type CorsPolicyOptions } from './cors-options.js';
 import { isToken, listOption } from './http-syntax.js';
 import { normalizeOrigin } from './origin.js';
@@ -7,8 +7,8 @@ import { SECURITY_RULES } from './security-rules.js';
 
 /** Collects problems (which stop the application) and warnings (which are logged). */
 export interface PolicyReport {
-  problem(field: string, message: string, fix: string): void;
-  warning(field: string, message: string, fix: string): void;
+  problem(code: CorsProblemCode, field: string, message: string, fix: string): void;
+  warning(code: CorsProblemCode, field: string, message: string, fix: string): void;
 }
 
 /** One validation rule over a whole policy. */
@@ -31,11 +31,11 @@ export function validatePolicy(
   const problems: CorsConfigProblem[] = [];
   const warnings: CorsConfigProblem[] = [];
   const report: PolicyReport = {
-    problem: (field, message, fix) => problems.push({ source, field, message, fix }),
-    warning: (field, message, fix) => warnings.push({ source, field, message, fix }),
+    problem: (code, field, message, fix) => problems.push({ code, source, field, message, fix }),
+    warning: (code, field, message, fix) => warnings.push({ code, source, field, message, fix }),
   };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    report.problem('(policy)', `must be an options object, got ${describe(options)}.`, 'Pass an object such as { origin: "https://app.example.com" }.');
+    report.problem('invalid-policy', '(policy)', `must be an options object, got ${describe(options)}.`, 'Pass an object such as { origin: "https://app.example.com" }.');
     return { problems, warnings };
   }
   for (const rule of [checkOptionNames(extraOptionNames), ...BASE_RULES, ...SECURITY_RULES]) {
@@ -52,6 +52,7 @@ function checkOptionNames(extra: readonly string[]): PolicyRule {
       if (KNOWN_NAMES.has(name) || extra.includes(name)) continue;
       const suggestion = [...KNOWN_NAMES, ...extra].find((known) => known.toLowerCase() === name.toLowerCase());
       report.problem(
+        'unknown-option',
         name,
         'is not a CORS option.',
         suggestion ? `Did you mean "${suggestion}"?` : `Remove it; the options are ${[...KNOWN_NAMES, ...extra].join(', ')}.`,
@@ -65,7 +66,7 @@ const checkOrigin: PolicyRule = (options, report) => {
   if (origin === undefined || typeof origin === 'boolean' || typeof origin === 'function' || origin === '*') return;
   if (Array.isArray(origin)) {
     if (origin.length === 0) {
-      report.problem('origin', 'is an empty list, which allows no origin.', 'List at least one origin, or set origin: false to disable CORS.');
+      report.problem('empty-origin-list', 'origin', 'is an empty list, which allows no origin.', 'List at least one origin, or set origin: false to disable CORS.');
     }
     // An index loop, not forEach: a hole (`[a, , b]`) must be reported, not skipped.
     for (let i = 0; i < origin.length; i++) checkOriginEntry(origin[i], `origin[${i}]`, report, true);
@@ -77,12 +78,12 @@ const checkOrigin: PolicyRule = (options, report) => {
 function checkOriginEntry(entry: unknown, field: string, report: PolicyReport, inList: boolean): void {
   if (entry instanceof RegExp) return;
   if (typeof entry !== 'string') {
-    report.problem(field, `must be an origin string or a RegExp, got ${describe(entry)}.`, 'Use a string such as "https://app.example.com".');
+    report.problem('invalid-origin-type', field, `must be an origin string or a RegExp, got ${describe(entry)}.`, 'Use a string such as "https://app.example.com".');
     return;
   }
   if (entry === '*') {
     if (inList) {
-      report.problem(field, "'*' inside a list is not a wildcard: it would match nothing.", "Use origin: '*' alone to allow every origin, or list the origins.");
+      report.problem('wildcard-in-origin-list', field, "'*' inside a list is not a wildcard: it would match nothing.", "Use origin: '*' alone to allow every origin, or list the origins.");
     }
     return;
   }
@@ -91,6 +92,7 @@ function checkOriginEntry(entry: unknown, field: string, report: PolicyReport, i
   if (entry.includes('*')) {
     if (!parseOriginPattern(entry)) {
       report.problem(
+        'invalid-origin-pattern',
         field,
         `"${entry}" is not a valid pattern: '*' must be a whole leftmost label of the host (https://*.example.com) or the whole port (http://localhost:*).`,
         'Write the pattern as scheme://*.domain, e.g. "https://*.example.com".',
@@ -99,43 +101,46 @@ function checkOriginEntry(entry: unknown, field: string, report: PolicyReport, i
     return;
   }
   const problem = describeNonOrigin(entry);
-  report.problem(field, `"${entry}" is not an origin: ${problem.why}`, problem.fix);
+  report.problem(problem.code, field, `"${entry}" is not an origin: ${problem.why}`, problem.fix);
 }
 
-function describeNonOrigin(text: string): { why: string; fix: string } {
+function describeNonOrigin(text: string): { code: CorsProblemCode; why: string; fix: string } {
   const example = 'Write scheme://host[:port], e.g. "https://app.example.com".';
-  if (text.trim() === '') return { why: 'it is empty.', fix: example };
-  if (text.trim() !== text) return { why: 'it has surrounding white space.', fix: `Use "${text.trim()}".` };
+  if (text.trim() === '') return { code: 'invalid-origin', why: 'it is empty.', fix: example };
+  if (text.trim() !== text) return { code: 'invalid-origin', why: 'it has surrounding white space.', fix: `Use "${text.trim()}".` };
   if (text.toLowerCase() === 'null') {
     return {
+      code: 'null-origin',
       why: 'the "null" origin is shared by sandboxed iframes, local files and redirects; allowing it lets any site in.',
       fix: 'Remove it and list the real origins.',
     };
   }
   const schemeEnd = text.indexOf('://');
-  if (schemeEnd <= 0) return { why: 'it has no scheme.', fix: `Add the scheme, e.g. "https://${text.replace(/^\/*/, '')}".` };
+  if (schemeEnd <= 0) return { code: 'invalid-origin', why: 'it has no scheme.', fix: `Add the scheme, e.g. "https://${text.replace(/^\/*/, '')}".` };
   const rest = text.slice(schemeEnd + 3);
   const slash = rest.search(/[/?#]/);
   if (slash >= 0) {
     const origin = text.slice(0, schemeEnd + 3 + slash);
     const tail = rest.slice(slash);
     const why = tail === '/' ? 'it has a trailing slash.' : `it has a path, query or fragment ("${tail}"); an origin never does.`;
-    return { why, fix: `Use "${origin}".` };
+    return { code: 'invalid-origin', why, fix: `Use "${origin}".` };
   }
-  if (rest.includes('@')) return { why: 'it has user information.', fix: `Use "${text.slice(0, schemeEnd + 3)}${rest.slice(rest.lastIndexOf('@') + 1)}".` };
-  return { why: 'its host or port is not valid.', fix: example };
+  if (rest.includes('@')) return { code: 'invalid-origin', why: 'it has user information.', fix: `Use "${text.slice(0, schemeEnd + 3)}${rest.slice(rest.lastIndexOf('@') + 1)}".` };
+  return { code: 'invalid-origin', why: 'its host or port is not valid.', fix: example };
 }
 
 const checkCredentials: PolicyRule = (options, report) => {
   if (options.credentials !== true) return;
   if (options.origin === '*') {
     report.problem(
+      'wildcard-with-credentials',
       'origin',
       "'*' cannot be combined with credentials: true (browsers refuse it, and reflecting every origin instead would let any site read credentialed responses).",
       'List the allowed origins explicitly, or set credentials: false.',
     );
   } else if (options.origin === true) {
     report.problem(
+      'reflect-any-with-credentials',
       'origin',
       'true (reflect any origin) cannot be combined with credentials: true: it would let any site read credentialed responses.',
       'List the allowed origins explicitly, or set credentials: false.',
@@ -155,16 +160,16 @@ const checkHeaderLists: PolicyRule = (options, report) => {
 function checkList(value: unknown, field: string, report: PolicyReport, what: string): void {
   if (value === undefined) return;
   if (typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
-    report.problem(field, `must be a list of strings or a comma-separated string, got ${describe(value)}.`, `Use e.g. ["${field === 'methods' ? 'GET' : 'x-request-id'}"].`);
+    report.problem('invalid-list', field, `must be a list of strings or a comma-separated string, got ${describe(value)}.`, `Use e.g. ["${field === 'methods' ? 'GET' : 'x-request-id'}"].`);
     return;
   }
   const entries = listOption(value as string | string[]);
   if (field === 'methods' && entries.length === 0) {
-    report.problem(field, 'is empty, so every preflight would be refused.', 'List the methods, or leave methods out to allow the methods each path serves.');
+    report.problem('empty-methods', field, 'is empty, so every preflight would be refused.', 'List the methods, or leave methods out to allow the methods each path serves.');
   }
   entries.forEach((entry, i) => {
     if (entry !== '*' && !isToken(entry)) {
-      report.problem(`${field}[${i}]`, `"${entry}" is not ${what}: it must be an HTTP token.`, 'Remove the spaces or separators, or split it into several entries.');
+      report.problem('invalid-token', `${field}[${i}]`, `"${entry}" is not ${what}: it must be an HTTP token.`, 'Remove the spaces or separators, or split it into several entries.');
     }
   });
 }
@@ -172,13 +177,13 @@ function checkList(value: unknown, field: string, report: PolicyReport, what: st
 const checkNumbers: PolicyRule = (options, report) => {
   const { maxAge, optionsSuccessStatus } = options;
   if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= 0)) {
-    report.problem('maxAge', `must be a non-negative whole number of seconds, got ${describe(maxAge)}.`, 'Use e.g. maxAge: 600.');
+    report.problem('invalid-max-age', 'maxAge', `must be a non-negative whole number of seconds, got ${describe(maxAge)}.`, 'Use e.g. maxAge: 600.');
   }
   if (
     optionsSuccessStatus !== undefined &&
     !(typeof optionsSuccessStatus === 'number' && Number.isInteger(optionsSuccessStatus) && optionsSuccessStatus >= 200 && optionsSuccessStatus <= 299)
   ) {
-    report.problem('optionsSuccessStatus', `must be a 2xx status, got ${describe(optionsSuccessStatus)}.`, 'Use 204 (the default) or 200 for old clients.');
+    report.problem('invalid-success-status', 'optionsSuccessStatus', `must be a 2xx status, got ${describe(optionsSuccessStatus)}.`, 'Use 204 (the default) or 200 for old clients.');
   }
 };
 
@@ -186,7 +191,7 @@ const checkBooleans: PolicyRule = (options, report) => {
   for (const field of ['credentials', 'preflightContinue', 'allowPrivateNetwork'] as const) {
     const value = options[field];
     if (value !== undefined && typeof value !== 'boolean') {
-      report.problem(field, `must be true or false, got ${describe(value)}.`, `Use ${field}: true or leave it out.`);
+      report.problem('invalid-boolean', field, `must be true or false, got ${describe(value)}.`, `Use ${field}: true or leave it out.`);
     }
   }
 };
@@ -194,7 +199,7 @@ const checkBooleans: PolicyRule = (options, report) => {
 const checkOriginType: PolicyRule = (options, report) => {
   const { origin } = options as { origin?: unknown };
   if (origin === undefined || ['boolean', 'string', 'function'].includes(typeof origin) || origin instanceof RegExp || Array.isArray(origin)) return;
-  report.problem('origin', `must be '*', an origin, a RegExp, a list, a boolean or a function, got ${describe(origin)}.`, 'Use e.g. origin: ["https://app.example.com"].');
+  report.problem('invalid-origin-type', 'origin', `must be '*', an origin, a RegExp, a list, a boolean or a function, got ${describe(origin)}.`, 'Use e.g. origin: ["https://app.example.com"].');
 };
 
 const BASE_RULES: readonly PolicyRule[] = [

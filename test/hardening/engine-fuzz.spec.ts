@@ -23,7 +23,7 @@ import {
   type CorsRequest,
   type MethodSet,
   type OriginCallback,
-} from '../../lib/index.js';
+} from '../../lib/core/index.js';
 import {
   EXACT_ORIGINS,
   PATTERN_ORIGINS,

@@ -1,14 +1,15 @@
 // The route table against Express's own rule: a request is served by the first registered route
 // whose method and path-to-regexp matcher accept it. Random route lists (static, parameter,
 // wildcard and optional segments, overlapping on purpose) and random paths over the same
-// alphabet; the table must name the route Express would run, or none.
+// alphabet; the table must name the route Express would run, or none, and a preflight's lookup
+// must list exactly the methods Express serves on that very path.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { match } from 'path-to-regexp';
 import { compilePolicy } from '../../lib/core/index.js';
-import { expressMatcher, findRivals, servesMethod, type OrderedRoute } from '../../lib/route-order.js';
-import { toRadixPaths } from '../../lib/route-path.js';
-import { RouteTable, type RouteEntry } from '../../lib/route-table.js';
+import { buildExpressTable } from '../../lib/platforms/express/express-platform.js';
+import { ALL_METHODS, type RouteEntry } from '../../lib/routing/route-table.js';
+import type { OrderedRoute } from '../../lib/routing/routes.js';
 import { fuzzParams, runs } from './fuzz-config.js';
 
 const policy = compilePolicy({ origin: '*' });
@@ -36,13 +37,20 @@ interface Case {
   requests: { method: string; path: string }[];
 }
 
-/** Express 5's choice: the first route serving the method whose matcher accepts the path. */
+/** Whether Express runs a route for a request with this method (GET routes answer HEAD). */
+function servesMethod(route: OrderedRoute<RouteEntry>, method: string): boolean {
+  return route.method === method || (route.method === 'ALL' && ALL_METHODS.includes(method)) || (method === 'HEAD' && route.method === 'GET');
+}
+
+/** Express 5's choice: the first route serving the method whose matcher (as its router's Layer builds it) accepts the path. */
 function expressServes(routes: OrderedRoute<RouteEntry>[], method: string, path: string, strict: boolean): string | undefined {
   for (const r of routes) {
     if (!servesMethod(r, method)) continue;
     let matched = false;
     try {
-      matched = match(r.path, { decode: false, end: true, sensitive: false, trailing: !strict })(path) !== false;
+      // Non-strict routing: the router drops the route's trailing slashes ("loosen") and allows one in the request.
+      const routePath = strict || r.path === '/' ? r.path : r.path.replace(/\/+$/, '');
+      matched = match(routePath, { decode: false, end: true, sensitive: false, trailing: !strict })(path) !== false;
     } catch {
       matched = false;
     }
@@ -55,19 +63,25 @@ function check({ routes: specs, requests }: Case, strict: boolean): void {
   const routes: OrderedRoute<RouteEntry>[] = specs.map(({ method, path }, i) => ({
     method,
     path,
-    radixPaths: toRadixPaths(path),
     passesOn: false,
     value: { policy, label: `#${i} ${method} ${path}` },
   }));
-  const rivals = findRivals(routes, { caseSensitive: false, strict });
-  const table = new RouteTable({ caseSensitive: false, ignoreTrailingSlash: !strict });
-  for (const r of routes) table.addRoute(r, rivals.get(r), expressMatcher(r.path, { caseSensitive: false, strict }));
-  table.seal();
+  const { table } = buildExpressTable(routes, { caseSensitive: false, ignoreTrailingSlash: !strict });
+  const list = () => routes.map((r) => r.value.label).join(' | ');
   for (const { method, path } of requests) {
     const expected = expressServes(routes, method, path, strict);
     const actual = table.find(method, path)?.label;
     if (actual !== expected) {
-      throw new Error(`${method} ${path}: Express serves ${expected ?? 'nothing'}, the table says ${actual ?? 'nothing'}\nroutes: ${routes.map((r) => r.value.label).join(' | ')}`);
+      throw new Error(`${method} ${path}: Express serves ${expected ?? 'nothing'}, the table says ${actual ?? 'nothing'}\nroutes: ${list()}`);
+    }
+    const servedByExpress = ALL_METHODS.filter((m) => expressServes(routes, m, path, strict) !== undefined).sort();
+    const preflight = table.lookupPreflight(method, path);
+    const servedByTable = [...(preflight.served?.names ?? [])].sort();
+    if (servedByTable.join() !== servedByExpress.join() || preflight.entry?.label !== expected) {
+      throw new Error(
+        `preflight for ${method} ${path}: Express serves ${servedByExpress.join(',') || 'nothing'} (${method} by ${expected ?? 'nothing'}), ` +
+          `the table says ${servedByTable.join(',') || 'nothing'} (${preflight.entry?.label ?? 'nothing'})\nroutes: ${list()}`,
+      );
     }
   }
 }

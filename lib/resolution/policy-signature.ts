@@ -1,4 +1,4 @@
-import type { CorsPolicyOptions } from './core/index.js';
+import type { CorsPolicyOptions } from '../core/index.js';
 
 const functionIds = new WeakMap<Function, number>();
 let nextFunctionId = 0;

@@ -1,5 +1,7 @@
+import type { Type } from '@nestjs/common';
 import type { ASYNC_OPTIONS_TYPE } from './cors.module-definition.js';
-import type { CorsPolicyOptions } from './core/index.js';
+import type { CorsOptionsFactory } from './cors-options-factory.interface.js';
+import type { CorsPolicyOptions } from '../core/index.js';
 
 /** Options of CorsModule.forRoot() / forRootAsync(): the global policy, plus module-level extras. */
 export interface CorsModuleOptions extends CorsPolicyOptions {
@@ -20,5 +22,13 @@ export interface CorsModuleOptions extends CorsPolicyOptions {
 /** What @Cors() stores: disabled, or a named base and/or field overrides. */
 export type CorsRouteMetadata = false | { readonly policy?: string; readonly options?: CorsPolicyOptions };
 
+/** A class that supplies the options: a CorsOptionsFactory, or a class with a `create()` method. */
+export type CorsOptionsFactoryClass = Type<CorsOptionsFactory | { create(): CorsModuleOptions | Promise<CorsModuleOptions> }>;
+
 /** Options of CorsModule.forRootAsync(): imports, inject, and useFactory, useClass or useExisting. */
-export type CorsModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+export type CorsModuleAsyncOptions = Omit<typeof ASYNC_OPTIONS_TYPE, 'useClass' | 'useExisting'> & {
+  /** A CorsOptionsFactory class that the module instantiates. */
+  useClass?: CorsOptionsFactoryClass;
+  /** A CorsOptionsFactory provided by an imported module. */
+  useExisting?: CorsOptionsFactoryClass;
+};

@@ -1,5 +1,5 @@
 import { SetMetadata, type CustomDecorator } from '@nestjs/common';
-import type { CorsPolicyOptions } from './core/index.js';
+import type { CorsPolicyOptions } from '../core/index.js';
 import { CORS_METADATA, CORS_STACKED_METADATA } from './cors.constants.js';
 import type { CorsRouteMetadata } from './cors-module-options.interface.js';
 

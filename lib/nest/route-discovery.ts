@@ -3,6 +3,9 @@ import { HOST_METADATA, MODULE_PATH, PATH_METADATA, VERSION_METADATA } from '@ne
 import { ApplicationConfig, MetadataScanner, ModulesContainer, type AbstractHttpAdapter } from '@nestjs/core';
 import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
+import type { RouteDeclaration } from '../resolution/resolve-routes.js';
+import type { CorsRouteMetadata } from './cors-module-options.interface.js';
+import { CORS_METADATA, CORS_STACKED_METADATA } from './cors.constants.js';
 
 /** One HTTP endpoint as Nest registers it: a method and a full path, with its handler. */
 export interface DiscoveredRoute {
@@ -17,6 +20,17 @@ export interface DiscoveredRoute {
   readonly discriminator?: string;
 }
 
+/** A controller found in a module that Nest registers no routes for, and why. */
+export interface SkippedController {
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface Discovery {
+  readonly routes: DiscoveredRoute[];
+  readonly skipped: SkippedController[];
+}
+
 /**
  * Lists every HTTP route of the application from Nest's own metadata and path builder, so global
  * prefix and its excludes, URI versioning, RouterModule paths and path arrays come out exactly
@@ -26,8 +40,9 @@ export function discoverRoutes(
   modules: ModulesContainer,
   config: ApplicationConfig,
   adapter: Pick<AbstractHttpAdapter, 'normalizePath'> | undefined,
-): DiscoveredRoute[] {
+): Discovery {
   const routes: DiscoveredRoute[] = [];
+  const skipped: SkippedController[] = [];
   const pathFactory = new RoutePathFactory(config);
   const pathsExplorer = new PathsExplorer(new MetadataScanner());
   const globalPrefix = config.getGlobalPrefix();
@@ -39,7 +54,10 @@ export function discoverRoutes(
       Reflect.getMetadata(MODULE_PATH, moduleRef.metatype);
     for (const wrapper of moduleRef.controllers.values()) {
       const controller = wrapper.metatype as Type | null;
-      if (!controller || typeof controller !== 'function') continue;
+      if (!controller || typeof controller !== 'function') {
+        skipped.push({ name: String(wrapper.name), reason: 'it has no class (a value or factory provider registered as a controller)' });
+        continue;
+      }
       const instance = wrapper.instance ?? Object.create(controller.prototype);
       const ctrlPaths = toArray<string>(Reflect.getMetadata(PATH_METADATA, controller) ?? '/');
       const host = Reflect.getMetadata(HOST_METADATA, controller);
@@ -78,7 +96,7 @@ export function discoverRoutes(
       }
     }
   }
-  return routes;
+  return { routes, skipped };
 }
 
 function toArray<T>(value: T | T[]): T[] {
@@ -87,4 +105,40 @@ function toArray<T>(value: T | T[]): T[] {
 
 function addLeadingSlash(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
+}
+
+
+/**
+ * Routes in the order the HTTP framework holds them: declaration order, or, under Nest 12's
+ * "specificity" route resolution strategy on an order-sensitive adapter, Nest's own order.
+ */
+export async function inRegistrationOrder(routes: DiscoveredRoute[], config: ApplicationConfig, adapter: object): Promise<DiscoveredRoute[]> {
+  const strategy = (config as { getRouteResolutionStrategy?: () => string | undefined }).getRouteResolutionStrategy?.();
+  if (strategy !== 'specificity' || (adapter as { isRouteOrderSensitive?: () => boolean }).isRouteOrderSensitive?.() === false) return routes;
+  // Present from Nest 12 only, as is the strategy itself.
+  const { RouteSpecificitySorter } = (await import('@nestjs/core/router/route-specificity-sorter.js')) as {
+    RouteSpecificitySorter: { sort<T extends { path: string }>(routes: T[]): T[] };
+  };
+  return RouteSpecificitySorter.sort(routes);
+}
+
+/** What resolution needs of each route: its label, and its @Cors metadata as plain data. */
+export function declarationsOf(routes: readonly DiscoveredRoute[]): RouteDeclaration[] {
+  return routes.map((route) => ({
+    method: route.method,
+    path: route.path,
+    label: `${route.method} ${route.path} (${route.controller.name}.${route.handlerName})${route.discriminator ? ` [${route.discriminator}]` : ''}`,
+    controllerName: route.controller.name,
+    controllerRef: route.controller,
+    handlerRef: route.handler,
+    cors: {
+      controller: Reflect.getMetadata(CORS_METADATA, route.controller) as CorsRouteMetadata | undefined,
+      handler: Reflect.getMetadata(CORS_METADATA, route.handler) as CorsRouteMetadata | undefined,
+    },
+    stacked: {
+      controller: Reflect.getOwnMetadata(CORS_STACKED_METADATA, route.controller) === true,
+      handler: Reflect.getOwnMetadata(CORS_STACKED_METADATA, route.handler) === true,
+    },
+    passesOn: route.discriminator !== undefined,
+  }));
 }

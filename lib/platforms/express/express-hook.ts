@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import parseurl from 'parseurl';
-import type { CorsRequestHandler } from './cors-request-handler.js';
+import type { CorsRequestHandler } from '../../request/cors-request-handler.js';
 
 type ExpressHandle = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => unknown;
-interface ExpressLike {
+
+/** The part of an Express application the hook uses. */
+export interface ExpressLike {
   handle: ExpressHandle;
 }
 
+// Symbol.for: a second copy of this package (its CommonJS and ESM builds both loaded) finds the
+// original handle too, instead of wrapping the first copy's hook.
 const INSTALLED = Symbol.for('nestjs-route-cors.hook');
 
 /**
@@ -28,12 +31,4 @@ export function installExpressHook(app: ExpressLike, handler: CorsRequestHandler
 
 export function isExpressApp(app: unknown): app is ExpressLike {
   return typeof app === 'function' && typeof (app as Partial<ExpressLike>).handle === 'function';
-}
-
-/**
- * The path Express routes a request on. parseurl caches its result on the request, so Express
- * reuses it rather than parsing again.
- */
-export function expressPathOf(req: IncomingMessage): string {
-  return parseurl(req)?.pathname ?? '/';
 }

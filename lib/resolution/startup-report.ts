@@ -1,5 +1,5 @@
-import type { CorsPolicyOptions } from './core/index.js';
-import type { RouteEntry } from './route-table.js';
+import type { CorsPolicyOptions } from '../core/index.js';
+import type { RouteEntry } from '../routing/route-table.js';
 
 const ROUTES_SHOWN = 3;
 

@@ -8,6 +8,7 @@ export const {
   ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createCorsOptions')
   // One import in the root module covers every route of the application. `isGlobal` is accepted
   // (as by ConfigModule, out of habit) and kept out of the policy options.
   .setExtras({ isGlobal: true }, (definition) => ({ ...definition, global: true }))

@@ -5,9 +5,9 @@ import {
   type CompiledPolicy,
   type CorsConfigProblem,
   type CorsPolicyOptions,
-} from './core/index.js';
-import { GLOBAL_POLICY_SOURCE } from './cors.constants.js';
-import type { CorsModuleOptions, CorsRouteMetadata } from './cors-module-options.interface.js';
+} from '../core/index.js';
+import { GLOBAL_POLICY_SOURCE } from '../nest/cors.constants.js';
+import type { CorsModuleOptions, CorsRouteMetadata } from '../nest/cors-module-options.interface.js';
 import { policySignature } from './policy-signature.js';
 
 const MODULE_EXTRAS = ['policies', 'debug'] as const;
@@ -43,7 +43,7 @@ export class PolicyResolver {
     const { policies = {}, debug: _debug, ...globalOptions } = moduleOptions;
     this.global = this.compileStandalone(globalOptions, GLOBAL_POLICY_SOURCE, moduleOptions);
     if (policies === null || typeof policies !== 'object' || Array.isArray(policies)) {
-      this.ownProblems.push({ source: GLOBAL_POLICY_SOURCE, field: 'policies', message: 'must be an object of named policies.', fix: "Use e.g. policies: { public: { origin: '*' } }." });
+      this.ownProblems.push({ code: 'invalid-policies-option', source: GLOBAL_POLICY_SOURCE, field: 'policies', message: 'must be an object of named policies.', fix: "Use e.g. policies: { public: { origin: '*' } }." });
       return;
     }
     for (const [name, options] of Object.entries(policies)) {
@@ -75,6 +75,7 @@ export class PolicyResolver {
         const named = this.named.get(entry.policy);
         if (named === undefined) {
           this.addRouteProblem(`unknown:${entry.policy}`, label, {
+            code: 'unknown-policy',
             field: `@Cors('${entry.policy}') on the ${level}`,
             message: `there is no policy named "${entry.policy}".`,
             fix: this.named.size
@@ -133,7 +134,7 @@ export class PolicyResolver {
     const key = `${signature}\u0000${problem.field}\u0000${problem.message}`;
     const entry = this.routeProblems.get(key);
     if (entry) entry.sources.push(label);
-    else this.routeProblems.set(key, { problem: { field: problem.field, message: problem.message, fix: problem.fix }, sources: [label] });
+    else this.routeProblems.set(key, { problem: { code: problem.code, field: problem.field, message: problem.message, fix: problem.fix }, sources: [label] });
   }
 
   private repeatProblems(signature: string, label: string): void {
