@@ -5,15 +5,7 @@ import { Controller, Delete, Get, Module, Post, Put, type DynamicModule, type IN
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Cors, CorsModule } from 'nestjs-route-cors';
-import {
-  CONTROLLER_ROUTES,
-  OVERRIDE_ORIGINS,
-  controllerCount,
-  controllerOverride,
-  sameOptions,
-  type HttpVerb,
-  type ServerConfig,
-} from './shared.js';
+import { CONTROLLER_ROUTES, OVERRIDE_ORIGINS, controllerCount, controllerOverride, sameOptions, type HttpVerb, type ServerConfig } from './shared.js';
 
 const VERBS: Readonly<Record<HttpVerb, (path?: string) => MethodDecorator>> = { Get, Post, Put, Delete };
 
@@ -55,8 +47,7 @@ export function makeAppModule(config: ServerConfig): Type {
   const perRoute = config.mode === 'perRoute';
   const controllers: Type[] = [];
   for (let i = 0; i < controllerCount(config.routes); i++) controllers.push(makeController(i, perRoute));
-  const imports: DynamicModule[] =
-    config.mode === 'library' || config.mode === 'perRoute' ? [CorsModule.forRoot(sameOptions(config.origins))] : [];
+  const imports: DynamicModule[] = config.mode === 'library' || config.mode === 'perRoute' ? [CorsModule.forRoot(sameOptions(config.origins))] : [];
   const appModule = class {};
   Object.defineProperty(appModule, 'name', { value: 'BenchAppModule' });
   Module({ imports, controllers })(appModule);

@@ -203,10 +203,7 @@ export function toAutocannonRequests(requests: readonly BenchRequest[]): autocan
 }
 
 /** One request with Node's HTTP client, for the sanity checks: status and headers. */
-export function probe(
-  port: number,
-  req: BenchRequest,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+export function probe(port: number, req: BenchRequest): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const r = httpRequest({ host: HOST, port, method: req.method, path: req.path, headers: req.headers, agent: false }, (res) => {
       res.resume();

@@ -50,9 +50,7 @@ function throughputTable(input: ReportInput, metric: Metric): string {
       const cell = (mode: Mode) => {
         const c = ref(mode, routes, origins);
         if (!r.samples(c, scenario).length) return '';
-        return metric === 'rps'
-          ? `${fmtInt(r.figure(c, scenario, 'rps'))} · ${fmtMs(r.p99(c, scenario))}`
-          : `${r.cpuPerRequest(c, scenario).toFixed(1)} µs`;
+        return metric === 'rps' ? `${fmtInt(r.figure(c, scenario, 'rps'))} · ${fmtMs(r.p99(c, scenario))}` : `${r.cpuPerRequest(c, scenario).toFixed(1)} µs`;
       };
       const ratioCell = (mode: Mode, base: Mode) => {
         const s = r.ratio(ref(mode, routes, origins), ref(base, routes, origins), scenario, metric);
@@ -98,9 +96,7 @@ function targets(input: ReportInput): Target[] {
   };
   for (const routes of [S, L]) {
     for (const lib of LIBS) {
-      add(`GET with Origin, ${SHORT[lib]} ÷ no CORS, ${fmtInt(routes)} routes`, 0.97, (m) =>
-        r.ratio(ref(lib, routes), ref('none', routes), 'getOrigin', m),
-      );
+      add(`GET with Origin, ${SHORT[lib]} ÷ no CORS, ${fmtInt(routes)} routes`, 0.97, (m) => r.ratio(ref(lib, routes), ref('none', routes), 'getOrigin', m));
     }
   }
   for (const routes of [S, L]) {
@@ -119,9 +115,7 @@ function targets(input: ReportInput): Target[] {
   for (const lib of LIBS) {
     for (const scenario of SCENARIOS) {
       if (PREFLIGHTS.includes(scenario)) {
-        add(`${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: ${fmtInt(L)} ÷ ${fmtInt(S)} routes`, 0.95, (m) =>
-          r.ratio(ref(lib, L), ref(lib, S), scenario, m),
-        );
+        add(`${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: ${fmtInt(L)} ÷ ${fmtInt(S)} routes`, 0.95, (m) => r.ratio(ref(lib, L), ref(lib, S), scenario, m));
       } else {
         add(`${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: (÷ no CORS) at ${fmtInt(L)} ÷ at ${fmtInt(S)} routes`, 0.95, (m) =>
           r.paired(
@@ -212,11 +206,16 @@ function startupTable(input: ReportInput): string {
         c.config.mode === 'none' ? '' : `${rssVsNone >= 0 ? '+' : ''}${fmtMiB(rssVsNone)}`,
       ];
     });
-  return table(
-    ['Configuration', 'Routes', 'Origins', 'create + init, median (ms)', 'min–max (ms)', 'vs no CORS (ms)', 'RSS after init', 'vs no CORS'],
-    rows,
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-  );
+  return table(['Configuration', 'Routes', 'Origins', 'create + init, median (ms)', 'min–max (ms)', 'vs no CORS (ms)', 'RSS after init', 'vs no CORS'], rows, [
+    'l',
+    'r',
+    'r',
+    'r',
+    'r',
+    'r',
+    'r',
+    'r',
+  ]);
 }
 
 function memoryTable(memory: MemoryRun): string {

@@ -49,8 +49,14 @@ function measure(routeCount: number): { preflight: number; get: number; buildMs:
   let get = Infinity;
   // Best of five: the lookup's own cost, not the machine's drift.
   for (let round = 0; round < 5; round++) {
-    preflight = Math.min(preflight, nsPerCall((i) => table.lookupPreflight('PUT', preflightPaths[i % preflightPaths.length]!).entry));
-    get = Math.min(get, nsPerCall((i) => table.find('GET', getPaths[i % getPaths.length]!)));
+    preflight = Math.min(
+      preflight,
+      nsPerCall((i) => table.lookupPreflight('PUT', preflightPaths[i % preflightPaths.length]!).entry),
+    );
+    get = Math.min(
+      get,
+      nsPerCall((i) => table.find('GET', getPaths[i % getPaths.length]!)),
+    );
   }
   return { preflight, get, buildMs };
 }

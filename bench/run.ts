@@ -82,7 +82,10 @@ const SETTINGS = {
   largeOrigins: Math.round(num('BENCH_ORIGINS', 10_000, 2_000)),
   pin: env.BENCH_PIN === undefined ? availableParallelism() >= 2 : env.BENCH_PIN === '1',
   cpuProf: env.BENCH_CPU_PROF === '1',
-  only: (env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   slice: num('BENCH_SLICE', 1, 0.5),
   maxForeign: num('BENCH_MAX_FOREIGN', 0.15, 0.5),
   quietWait: num('BENCH_QUIET_WAIT', 10, 2),

@@ -84,9 +84,7 @@ export type OriginCallback = (err: Error | null, origin?: StaticOrigin) => void;
  */
 export type CustomOrigin =
   | ((requestOrigin: string | undefined, callback: OriginCallback) => void)
-  | ((
-      requestOrigin: string | undefined,
-    ) => StaticOrigin | null | undefined | Promise<StaticOrigin | null | undefined>);
+  | ((requestOrigin: string | undefined) => StaticOrigin | null | undefined | Promise<StaticOrigin | null | undefined>);
 
 /** Every form the `origin` option takes. */
 export type CorsOrigin = StaticOrigin | CustomOrigin;

@@ -86,17 +86,11 @@ function anyOriginDecision(policy: CompiledPolicy): CorsDecision {
  * The answer to a preflight. `servedMethods` are the methods the matched path serves; undefined
  * when no route knows the path (then the configured or default methods apply).
  */
-export function decidePreflight(
-  policy: CompiledPolicy,
-  request: CorsRequest,
-  servedMethods?: MethodSet,
-): CorsDecision | Promise<CorsDecision> {
+export function decidePreflight(policy: CompiledPolicy, request: CorsRequest, servedMethods?: MethodSet): CorsDecision | Promise<CorsDecision> {
   const vary: string[] = policy.varyOnOrigin ? ['Origin'] : [];
   if (policy.allowPrivateNetwork) vary.push('Access-Control-Request-Private-Network');
   if (request.origin === undefined) return refused('origin', 'the request has no Origin header', vary);
-  return then(judgeOrigin(policy.origin, request.origin, policy.credentials), (verdict) =>
-    preflightAfterOrigin(policy, request, servedMethods, verdict, vary),
-  );
+  return then(judgeOrigin(policy.origin, request.origin, policy.credentials), (verdict) => preflightAfterOrigin(policy, request, servedMethods, verdict, vary));
 }
 
 function preflightAfterOrigin(

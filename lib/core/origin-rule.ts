@@ -86,11 +86,7 @@ const NOT_AN_ORIGIN = 'the Origin header is not a serialised origin';
  * Decides one request origin against a rule. Synchronous except for origin functions that
  * return a Promise or use a callback. `credentials` forbids the `*` answer.
  */
-export function judgeOrigin(
-  rule: OriginRule,
-  requestOrigin: string,
-  credentials: boolean,
-): OriginVerdict | Promise<OriginVerdict> {
+export function judgeOrigin(rule: OriginRule, requestOrigin: string, credentials: boolean): OriginVerdict | Promise<OriginVerdict> {
   switch (rule.kind) {
     case 'none':
       return { deny: 'no origin is allowed' };
@@ -123,15 +119,10 @@ function judgeListed(rule: Extract<OriginRule, { kind: 'list' }>, requestOrigin:
   return { deny: `origin ${normalized} is not in the allowed list` };
 }
 
-function judgeByFunction(
-  rule: Extract<OriginRule, { kind: 'function' }>,
-  requestOrigin: string,
-  credentials: boolean,
-): OriginVerdict | Promise<OriginVerdict> {
+function judgeByFunction(rule: Extract<OriginRule, { kind: 'function' }>, requestOrigin: string, credentials: boolean): OriginVerdict | Promise<OriginVerdict> {
   const normalized = requestOrigin === 'null' ? 'null' : normalizeOrigin(requestOrigin);
   if (normalized === undefined) return { deny: NOT_AN_ORIGIN };
-  const interpret = (value: StaticOrigin | null | undefined): OriginVerdict =>
-    interpretFunctionResult(value, normalized, credentials);
+  const interpret = (value: StaticOrigin | null | undefined): OriginVerdict => interpretFunctionResult(value, normalized, credentials);
   const failed = (error: unknown): OriginVerdict => ({ deny: `the origin function failed: ${describeError(error)}` });
   try {
     if (rule.callbackStyle) {
@@ -150,16 +141,10 @@ function judgeByFunction(
   }
 }
 
-function interpretFunctionResult(
-  value: StaticOrigin | null | undefined,
-  requestOrigin: string,
-  credentials: boolean,
-): OriginVerdict {
+function interpretFunctionResult(value: StaticOrigin | null | undefined, requestOrigin: string, credentials: boolean): OriginVerdict {
   if (value === true) return { allow: requestOrigin };
   if (value === '*') {
-    return credentials
-      ? { deny: "the origin function returned '*', which cannot be combined with credentials" }
-      : { allow: '*' };
+    return credentials ? { deny: "the origin function returned '*', which cannot be combined with credentials" } : { allow: '*' };
   }
   if (value === undefined || value === null || value === false) {
     return { deny: `the origin function refused ${requestOrigin}` };

@@ -9,15 +9,31 @@ import { validatePolicy } from './validate-policy.js';
  */
 export function parseOrigins(text: string, name = 'origins'): string[] | '*' {
   if (typeof text !== 'string') {
-    throw new CorsConfigError([{ code: 'invalid-origins-text', field: name, message: `must be a string, got ${typeof text}.`, fix: 'Pass the raw text, e.g. "https://a.com, https://b.com".' }]);
+    throw new CorsConfigError([
+      {
+        code: 'invalid-origins-text',
+        field: name,
+        message: `must be a string, got ${typeof text}.`,
+        fix: 'Pass the raw text, e.g. "https://a.com, https://b.com".',
+      },
+    ]);
   }
   const entries = text.split(/[\s,]+/).filter((entry) => entry !== '');
   if (entries.length === 0) {
-    throw new CorsConfigError([{ code: 'invalid-origins-text', field: name, message: 'is empty.', fix: 'List at least one origin, e.g. "https://app.example.com".' }]);
+    throw new CorsConfigError([
+      { code: 'invalid-origins-text', field: name, message: 'is empty.', fix: 'List at least one origin, e.g. "https://app.example.com".' },
+    ]);
   }
   if (entries.includes('*')) {
     if (entries.length === 1) return '*';
-    throw new CorsConfigError([{ code: 'wildcard-in-origin-list', field: name, message: "'*' must stand alone: it allows every origin, so the others mean nothing.", fix: "Use either '*' or a list of origins." }]);
+    throw new CorsConfigError([
+      {
+        code: 'wildcard-in-origin-list',
+        field: name,
+        message: "'*' must stand alone: it allows every origin, so the others mean nothing.",
+        fix: "Use either '*' or a list of origins.",
+      },
+    ]);
   }
   const { problems } = validatePolicy({ origin: entries });
   if (problems.length > 0) {

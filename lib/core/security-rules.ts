@@ -153,7 +153,12 @@ function refuseForbiddenRequestHeaders(options: CorsPolicyOptions, report: Polic
       const note = lower === 'cookie' ? ' Cookies are sent by the browser itself when credentials: true and the request asks for credentials.' : '';
       report.problem('forbidden-request-header', field, message, `Remove it (browsers never let scripts send it).${note}`);
     } else {
-      report.warning('forbidden-request-header', field, `${message} Listing it allows nothing.`, 'Remove it (browsers never let scripts send it, nor list it in Access-Control-Request-Headers).');
+      report.warning(
+        'forbidden-request-header',
+        field,
+        `${message} Listing it allows nothing.`,
+        'Remove it (browsers never let scripts send it, nor list it in Access-Control-Request-Headers).',
+      );
     }
   }
 }
@@ -240,9 +245,7 @@ function originEntries(options: CorsPolicyOptions): { value: unknown; field: str
 
 /** The string origin entries other than '*' (whose misuse the syntax rules report). */
 function originStrings(options: CorsPolicyOptions): { text: string; field: string }[] {
-  return originEntries(options).flatMap(({ value, field }) =>
-    typeof value === 'string' && value !== '*' ? [{ text: value, field }] : [],
-  );
+  return originEntries(options).flatMap(({ value, field }) => (typeof value === 'string' && value !== '*' ? [{ text: value, field }] : []));
 }
 
 /** A list option's entries, indexed as the syntax rules index them; none when it is malformed. */

@@ -23,11 +23,7 @@ export interface PolicyValidation {
  * Checks a policy without compiling it. `source` names where it comes from in every problem;
  * `extraOptionNames` are further names allowed at this level (e.g. `policies` on the module).
  */
-export function validatePolicy(
-  options: unknown,
-  source?: string,
-  extraOptionNames: readonly string[] = [],
-): PolicyValidation {
+export function validatePolicy(options: unknown, source?: string, extraOptionNames: readonly string[] = []): PolicyValidation {
   const problems: CorsConfigProblem[] = [];
   const warnings: CorsConfigProblem[] = [];
   const report: PolicyReport = {
@@ -35,7 +31,12 @@ export function validatePolicy(
     warning: (code, field, message, fix) => warnings.push({ code, source, field, message, fix }),
   };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    report.problem('invalid-policy', '(policy)', `must be an options object, got ${describe(options)}.`, 'Pass an object such as { origin: "https://app.example.com" }.');
+    report.problem(
+      'invalid-policy',
+      '(policy)',
+      `must be an options object, got ${describe(options)}.`,
+      'Pass an object such as { origin: "https://app.example.com" }.',
+    );
     return { problems, warnings };
   }
   for (const rule of [checkOptionNames(extraOptionNames), ...BASE_RULES, ...SECURITY_RULES]) {
@@ -66,7 +67,12 @@ const checkOrigin: PolicyRule = (options, report) => {
   if (origin === undefined || typeof origin === 'boolean' || typeof origin === 'function' || origin === '*') return;
   if (Array.isArray(origin)) {
     if (origin.length === 0) {
-      report.problem('empty-origin-list', 'origin', 'is an empty list, which allows no origin.', 'List at least one origin, or set origin: false to disable CORS.');
+      report.problem(
+        'empty-origin-list',
+        'origin',
+        'is an empty list, which allows no origin.',
+        'List at least one origin, or set origin: false to disable CORS.',
+      );
     }
     // An index loop, not forEach: a hole (`[a, , b]`) must be reported, not skipped.
     for (let i = 0; i < origin.length; i++) checkOriginEntry(origin[i], `origin[${i}]`, report, true);
@@ -78,12 +84,22 @@ const checkOrigin: PolicyRule = (options, report) => {
 function checkOriginEntry(entry: unknown, field: string, report: PolicyReport, inList: boolean): void {
   if (entry instanceof RegExp) return;
   if (typeof entry !== 'string') {
-    report.problem('invalid-origin-type', field, `must be an origin string or a RegExp, got ${describe(entry)}.`, 'Use a string such as "https://app.example.com".');
+    report.problem(
+      'invalid-origin-type',
+      field,
+      `must be an origin string or a RegExp, got ${describe(entry)}.`,
+      'Use a string such as "https://app.example.com".',
+    );
     return;
   }
   if (entry === '*') {
     if (inList) {
-      report.problem('wildcard-in-origin-list', field, "'*' inside a list is not a wildcard: it would match nothing.", "Use origin: '*' alone to allow every origin, or list the origins.");
+      report.problem(
+        'wildcard-in-origin-list',
+        field,
+        "'*' inside a list is not a wildcard: it would match nothing.",
+        "Use origin: '*' alone to allow every origin, or list the origins.",
+      );
     }
     return;
   }
@@ -125,7 +141,8 @@ function describeNonOrigin(text: string): { code: CorsProblemCode; why: string; 
     const why = tail === '/' ? 'it has a trailing slash.' : `it has a path, query or fragment ("${tail}"); an origin never does.`;
     return { code: 'invalid-origin', why, fix: `Use "${origin}".` };
   }
-  if (rest.includes('@')) return { code: 'invalid-origin', why: 'it has user information.', fix: `Use "${text.slice(0, schemeEnd + 3)}${rest.slice(rest.lastIndexOf('@') + 1)}".` };
+  if (rest.includes('@'))
+    return { code: 'invalid-origin', why: 'it has user information.', fix: `Use "${text.slice(0, schemeEnd + 3)}${rest.slice(rest.lastIndexOf('@') + 1)}".` };
   return { code: 'invalid-origin', why: 'its host or port is not valid.', fix: example };
 }
 
@@ -160,16 +177,31 @@ const checkHeaderLists: PolicyRule = (options, report) => {
 function checkList(value: unknown, field: string, report: PolicyReport, what: string): void {
   if (value === undefined) return;
   if (typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
-    report.problem('invalid-list', field, `must be a list of strings or a comma-separated string, got ${describe(value)}.`, `Use e.g. ["${field === 'methods' ? 'GET' : 'x-request-id'}"].`);
+    report.problem(
+      'invalid-list',
+      field,
+      `must be a list of strings or a comma-separated string, got ${describe(value)}.`,
+      `Use e.g. ["${field === 'methods' ? 'GET' : 'x-request-id'}"].`,
+    );
     return;
   }
   const entries = listOption(value as string | string[]);
   if (field === 'methods' && entries.length === 0) {
-    report.problem('empty-methods', field, 'is empty, so every preflight would be refused.', 'List the methods, or leave methods out to allow the methods each path serves.');
+    report.problem(
+      'empty-methods',
+      field,
+      'is empty, so every preflight would be refused.',
+      'List the methods, or leave methods out to allow the methods each path serves.',
+    );
   }
   entries.forEach((entry, i) => {
     if (entry !== '*' && !isToken(entry)) {
-      report.problem('invalid-token', `${field}[${i}]`, `"${entry}" is not ${what}: it must be an HTTP token.`, 'Remove the spaces or separators, or split it into several entries.');
+      report.problem(
+        'invalid-token',
+        `${field}[${i}]`,
+        `"${entry}" is not ${what}: it must be an HTTP token.`,
+        'Remove the spaces or separators, or split it into several entries.',
+      );
     }
   });
 }
@@ -183,7 +215,12 @@ const checkNumbers: PolicyRule = (options, report) => {
     optionsSuccessStatus !== undefined &&
     !(typeof optionsSuccessStatus === 'number' && Number.isInteger(optionsSuccessStatus) && optionsSuccessStatus >= 200 && optionsSuccessStatus <= 299)
   ) {
-    report.problem('invalid-success-status', 'optionsSuccessStatus', `must be a 2xx status, got ${describe(optionsSuccessStatus)}.`, 'Use 204 (the default) or 200 for old clients.');
+    report.problem(
+      'invalid-success-status',
+      'optionsSuccessStatus',
+      `must be a 2xx status, got ${describe(optionsSuccessStatus)}.`,
+      'Use 204 (the default) or 200 for old clients.',
+    );
   }
 };
 
@@ -199,18 +236,15 @@ const checkBooleans: PolicyRule = (options, report) => {
 const checkOriginType: PolicyRule = (options, report) => {
   const { origin } = options as { origin?: unknown };
   if (origin === undefined || ['boolean', 'string', 'function'].includes(typeof origin) || origin instanceof RegExp || Array.isArray(origin)) return;
-  report.problem('invalid-origin-type', 'origin', `must be '*', an origin, a RegExp, a list, a boolean or a function, got ${describe(origin)}.`, 'Use e.g. origin: ["https://app.example.com"].');
+  report.problem(
+    'invalid-origin-type',
+    'origin',
+    `must be '*', an origin, a RegExp, a list, a boolean or a function, got ${describe(origin)}.`,
+    'Use e.g. origin: ["https://app.example.com"].',
+  );
 };
 
-const BASE_RULES: readonly PolicyRule[] = [
-  checkOriginType,
-  checkOrigin,
-  checkCredentials,
-  checkMethods,
-  checkHeaderLists,
-  checkNumbers,
-  checkBooleans,
-];
+const BASE_RULES: readonly PolicyRule[] = [checkOriginType, checkOrigin, checkCredentials, checkMethods, checkHeaderLists, checkNumbers, checkBooleans];
 
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -50,7 +50,12 @@ export class CorsBootstrapService implements OnModuleInit {
     for (const { name, reason } of discovery.skipped) this.logger.warn(`Controller ${name} has no routes for CORS: ${reason}.`);
 
     const debug = this.options.debug === true;
-    for (const line of describeRoutes(resolved.routes.map((route) => route.value), resolved.fallback, debug)) this.logger.log(line);
+    for (const line of describeRoutes(
+      resolved.routes.map((route) => route.value),
+      resolved.fallback,
+      debug,
+    ))
+      this.logger.log(line);
     const handler = new CorsRequestHandler({
       table: built.table,
       fallback: resolved.fallback,

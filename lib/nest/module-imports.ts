@@ -9,7 +9,9 @@ import { CORS_MODULE_MARKER } from './cors.constants.js';
  * Nest deduplicates), are one module instance and fine.
  */
 export function duplicateModuleImports(modules: ModulesContainer): CorsConfigProblem[] {
-  const instances = [...modules.values()].filter((moduleRef) => (moduleRef.metatype as unknown as Record<symbol, unknown> | undefined)?.[CORS_MODULE_MARKER] === true);
+  const instances = [...modules.values()].filter(
+    (moduleRef) => (moduleRef.metatype as unknown as Record<symbol, unknown> | undefined)?.[CORS_MODULE_MARKER] === true,
+  );
   if (instances.length < 2) return [];
   const where = instances.map((instance, i) => {
     const importers = [...modules.values()].filter((moduleRef) => moduleRef.imports.has(instance)).map((moduleRef) => moduleRef.name);

@@ -50,8 +50,7 @@ export function discoverRoutes(
 
   for (const moduleRef of modules.values()) {
     const modulePath: string | undefined =
-      Reflect.getMetadata(MODULE_PATH + modules.applicationId, moduleRef.metatype) ??
-      Reflect.getMetadata(MODULE_PATH, moduleRef.metatype);
+      Reflect.getMetadata(MODULE_PATH + modules.applicationId, moduleRef.metatype) ?? Reflect.getMetadata(MODULE_PATH, moduleRef.metatype);
     for (const wrapper of moduleRef.controllers.values()) {
       const controller = wrapper.metatype as Type | null;
       if (!controller || typeof controller !== 'function') {
@@ -61,9 +60,7 @@ export function discoverRoutes(
       const instance = wrapper.instance ?? Object.create(controller.prototype);
       const ctrlPaths = toArray<string>(Reflect.getMetadata(PATH_METADATA, controller) ?? '/');
       const host = Reflect.getMetadata(HOST_METADATA, controller);
-      const controllerVersion = versioningOptions
-        ? (Reflect.getMetadata(VERSION_METADATA, controller) ?? versioningOptions.defaultVersion)
-        : undefined;
+      const controllerVersion = versioningOptions ? (Reflect.getMetadata(VERSION_METADATA, controller) ?? versioningOptions.defaultVersion) : undefined;
 
       // Nest registers controller paths in the outer loop, then each handler: the same order here,
       // since Express serves a request with the first route that matches.
@@ -73,9 +70,7 @@ export function discoverRoutes(
           const methodVersion = definition.version;
           const version = methodVersion ?? controllerVersion;
           const hiddenVersion = version !== undefined && versioningOptions && versioningOptions.type !== VersioningType.URI;
-          const discriminator = [host ? `host ${String(host)}` : '', hiddenVersion ? `version ${String(version)}` : '']
-            .filter(Boolean)
-            .join(', ');
+          const discriminator = [host ? `host ${String(host)}` : '', hiddenVersion ? `version ${String(version)}` : ''].filter(Boolean).join(', ');
           for (const methodPath of definition.path) {
             const paths = pathFactory.create(
               { ctrlPath: addLeadingSlash(ctrlPath), modulePath, globalPrefix, controllerVersion, versioningOptions, methodPath, methodVersion },
@@ -106,7 +101,6 @@ function toArray<T>(value: T | T[]): T[] {
 function addLeadingSlash(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
-
 
 /**
  * Routes in the order the HTTP framework holds them: declaration order, or, under Nest 12's

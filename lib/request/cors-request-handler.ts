@@ -40,7 +40,11 @@ export class CorsRequestHandler {
   handle(req: IncomingMessage, res: ServerResponse): HookOutcome | Promise<HookOutcome> {
     try {
       const verdict = this.decide(req.method ?? 'GET', req.headers, () => this.options.pathOf(req));
-      if (verdict instanceof Promise) return verdict.then((v) => this.apply(res, v), (error: unknown) => this.failed(error));
+      if (verdict instanceof Promise)
+        return verdict.then(
+          (v) => this.apply(res, v),
+          (error: unknown) => this.failed(error),
+        );
       return this.apply(res, verdict);
     } catch (error) {
       return this.failed(error);
@@ -98,7 +102,12 @@ export class CorsRequestHandler {
   }
 }
 
-function verdictOf(preflight: boolean, request: CorsRequest, entry: RouteEntry, decision: CorsDecision | Promise<CorsDecision>): CorsVerdict | Promise<CorsVerdict> {
+function verdictOf(
+  preflight: boolean,
+  request: CorsRequest,
+  entry: RouteEntry,
+  decision: CorsDecision | Promise<CorsDecision>,
+): CorsVerdict | Promise<CorsVerdict> {
   return decision instanceof Promise ? decision.then((d) => ({ preflight, request, entry, decision: d })) : { preflight, request, entry, decision };
 }
 

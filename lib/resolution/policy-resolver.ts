@@ -1,11 +1,4 @@
-import {
-  compileValidated,
-  mergePolicies,
-  validatePolicy,
-  type CompiledPolicy,
-  type CorsConfigProblem,
-  type CorsPolicyOptions,
-} from '../core/index.js';
+import { compileValidated, mergePolicies, validatePolicy, type CompiledPolicy, type CorsConfigProblem, type CorsPolicyOptions } from '../core/index.js';
 import { GLOBAL_POLICY_SOURCE } from '../nest/cors.constants.js';
 import type { CorsModuleOptions, CorsRouteMetadata } from '../nest/cors-module-options.interface.js';
 import { policySignature } from './policy-signature.js';
@@ -43,7 +36,13 @@ export class PolicyResolver {
     const { policies = {}, debug: _debug, ...globalOptions } = moduleOptions;
     this.global = this.compileStandalone(globalOptions, GLOBAL_POLICY_SOURCE, moduleOptions);
     if (policies === null || typeof policies !== 'object' || Array.isArray(policies)) {
-      this.ownProblems.push({ code: 'invalid-policies-option', source: GLOBAL_POLICY_SOURCE, field: 'policies', message: 'must be an object of named policies.', fix: "Use e.g. policies: { public: { origin: '*' } }." });
+      this.ownProblems.push({
+        code: 'invalid-policies-option',
+        source: GLOBAL_POLICY_SOURCE,
+        field: 'policies',
+        message: 'must be an object of named policies.',
+        fix: "Use e.g. policies: { public: { origin: '*' } }.",
+      });
       return;
     }
     for (const [name, options] of Object.entries(policies)) {
@@ -63,7 +62,10 @@ export class PolicyResolver {
     let base: CorsPolicyOptions = this.global.options;
     let fields: CorsPolicyOptions = {};
     let disabled = false;
-    for (const [level, entry] of [['controller', meta.controller], ['handler', meta.handler]] as const) {
+    for (const [level, entry] of [
+      ['controller', meta.controller],
+      ['handler', meta.handler],
+    ] as const) {
       if (entry === undefined) continue;
       if (entry === false) {
         disabled = true;

@@ -18,7 +18,11 @@ export function policySignature(options: CorsPolicyOptions): string {
     if (value instanceof RegExp) return `regexp:${String(value)}`;
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       // Key order must not matter: { a, b } and { b, a } are one policy.
-      return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
     return value;
   });

@@ -265,7 +265,9 @@ export class FirstMatchTable implements RouteTable {
   private earlierServing(candidate: Candidate, byKey: ReadonlyMap<string, readonly Candidate[]>): Candidate | undefined {
     let servedBy: Candidate | undefined;
     const covers = (other: Candidate) =>
-      other.order < candidate.order && !other.route.passesOn && (candidate.route.method === 'ALL' ? other.route.method === 'ALL' : other.serves(candidate.route.method));
+      other.order < candidate.order &&
+      !other.route.passesOn &&
+      (candidate.route.method === 'ALL' ? other.route.method === 'ALL' : other.serves(candidate.route.method));
     for (const variant of candidate.compiled.variants) {
       const key = this.options.caseSensitive ? variant.key : variant.key.toLowerCase();
       let earlier = byKey.get(key)?.find(covers);

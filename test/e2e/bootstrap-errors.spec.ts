@@ -80,9 +80,7 @@ describe('invalid effective policies', () => {
   });
 
   it('routes sharing one invalid policy are listed in one problem', async () => {
-    const error = asConfigError(
-      await initError({ cors: { origin: [APP_ORIGIN], credentials: true }, controllers: [BadController, MoreBadController] }),
-    );
+    const error = asConfigError(await initError({ cors: { origin: [APP_ORIGIN], credentials: true }, controllers: [BadController, MoreBadController] }));
     expect(error.problems.length).toBe(2);
     const star = error.problems.find((p) => p.field === 'origin');
     expect(star?.source).toContain('GET /bad/star (BadController.star)');
@@ -132,9 +130,7 @@ const headerVersioning = (nest: NestExpressApplication) => {
 
 describe('one method and path served by two handlers (header versioning)', () => {
   it('with different policies: bootstrap error naming both handlers', async () => {
-    const error = asConfigError(
-      await initError({ cors: {}, controllers: headerVersioned(APP_ORIGIN, PARTNER_ORIGIN), configure: headerVersioning }),
-    );
+    const error = asConfigError(await initError({ cors: {}, controllers: headerVersioned(APP_ORIGIN, PARTNER_ORIGIN), configure: headerVersioning }));
     expect(error.problems.length).toBe(1);
     expect(error.message).toContain('ItemsV1Controller.list');
     expect(error.message).toContain('ItemsV2Controller.list');
@@ -210,9 +206,7 @@ class StackedController {
 
 describe('two @Cors decorators on one controller or handler', () => {
   it('stop app.init(), each reported once with the controller or the route, and the fix', async () => {
-    const error = asConfigError(
-      await initError({ cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' } } }, controllers: [StackedController] }),
-    );
+    const error = asConfigError(await initError({ cors: { origin: [APP_ORIGIN], policies: { public: { origin: '*' } } }, controllers: [StackedController] }));
     expect(error.problems).toHaveLength(2);
     const [controller, handler] = error.problems;
     expect(controller).toMatchObject({ source: 'StackedController', field: '@Cors on the controller' });

@@ -157,10 +157,7 @@ describe('with a global APP_GUARD', () => {
   });
 
   it('a malformed JSON body gets 400 with the headers', async () => {
-    const res = await send(app, 'post', '/things', APP_ORIGIN)
-      .set(API_KEY, 'secret')
-      .set('Content-Type', 'application/json')
-      .send('{bad');
+    const res = await send(app, 'post', '/things', APP_ORIGIN).set(API_KEY, 'secret').set('Content-Type', 'application/json').send('{bad');
     expect(res.status).toBe(400);
     expect(corsHeaders(res)).toEqual(credentialed);
   });
@@ -221,7 +218,9 @@ describe('with a global APP_GUARD and an asynchronous origin function', () => {
   });
 
   it('does not lose the request body while the origin is being decided', async () => {
-    const res = await send(app, 'post', '/things', APP_ORIGIN).set(API_KEY, 'secret').send({ big: 'x'.repeat(100_000) });
+    const res = await send(app, 'post', '/things', APP_ORIGIN)
+      .set(API_KEY, 'secret')
+      .send({ big: 'x'.repeat(100_000) });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ received: { big: 'x'.repeat(100_000) } });
     expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);

@@ -378,7 +378,7 @@ describe('partial overlaps, HEAD order and ALL routes follow Express', () => {
     expect(corsHeaders(long)).toEqual(OPEN_TO_ALL);
   });
 
-  it('HEAD on a path whose GET route is declared before its HEAD route gets the GET route\'s policy', async () => {
+  it("HEAD on a path whose GET route is declared before its HEAD route gets the GET route's policy", async () => {
     const res = await send(app, 'head', '/head-order', EVIL_ORIGIN);
     expect(res.status).toBe(200);
     expect(corsHeaders(res)).toEqual(OPEN_TO_ALL);

@@ -179,7 +179,7 @@ describe('Vary', () => {
       expect(headerList(res, 'vary')).toContain('Origin');
     });
 
-    it('res.writeHead(status, { Vary }) keeps Vary: Origin and the handler\'s other headers, and leaves its object alone', async () => {
+    it("res.writeHead(status, { Vary }) keeps Vary: Origin and the handler's other headers, and leaves its object alone", async () => {
       const res = await send(app, 'get', '/v/write-head-object', APP_ORIGIN);
       expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
       expect(res.headers['content-type']).toBe('text/plain');

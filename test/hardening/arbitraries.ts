@@ -10,7 +10,11 @@ const char = (from: number, to: number) => fc.integer({ min: from, max: to }).ma
 /** Printable ASCII. */
 export const printableChar = char(0x20, 0x7e);
 /** What Node lets through in a header value: HTAB, printable ASCII and obs-text (latin1 0x80-0xFF). */
-export const headerChar = fc.oneof({ weight: 6, arbitrary: printableChar }, { weight: 2, arbitrary: char(0x80, 0xff) }, { weight: 1, arbitrary: fc.constant('\t') });
+export const headerChar = fc.oneof(
+  { weight: 6, arbitrary: printableChar },
+  { weight: 2, arbitrary: char(0x80, 0xff) },
+  { weight: 1, arbitrary: fc.constant('\t') },
+);
 /** Anything that could reach the engine from a caller: controls, separators, Unicode, lone surrogates. */
 export const hostileChar = fc.oneof(
   headerChar,
@@ -24,7 +28,10 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 10 }) },
   // Long values, built by repetition (generating thousands of characters one by one is slow).
-  { weight: 1, arbitrary: fc.tuple(fc.string({ unit: hostileChar, minLength: 1, maxLength: 20 }), fc.integer({ min: 20, max: 300 })).map(([s, n]) => s.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.string({ unit: hostileChar, minLength: 1, maxLength: 20 }), fc.integer({ min: 20, max: 300 })).map(([s, n]) => s.repeat(n)),
+  },
 );
 
 /** Header values Node's HTTP client will send (and Node's server will accept). */
@@ -45,7 +52,11 @@ export const EXACT_ORIGINS = [
 /** Subdomain and port patterns. */
 export const PATTERN_ORIGINS = ['https://*.example.com', 'http://localhost:*', 'https://*.tenant.example.org:*', 'http://127.0.0.1:*'] as const;
 /** Anchored RegExps (fresh copies: some tests pass them to the engine). */
-export const regexpOrigins = (): RegExp[] => [/^https:\/\/[a-z0-9-]+\.example\.net$/, /^https:\/\/(?:foo|bar)\.example\.io(?::\d+)?$/, /^http:\/\/localhost:30\d\d$/i];
+export const regexpOrigins = (): RegExp[] => [
+  /^https:\/\/[a-z0-9-]+\.example\.net$/,
+  /^https:\/\/(?:foo|bar)\.example\.io(?::\d+)?$/,
+  /^http:\/\/localhost:30\d\d$/i,
+];
 
 const knownOrigin: fc.Arbitrary<string> = fc.constantFrom<string>(
   ...EXACT_ORIGINS,
@@ -112,15 +123,54 @@ export const nearMissOrigin: fc.Arbitrary<string> = fc
   .tuple(knownOrigin, fc.array(fc.integer({ min: 0, max: MUTATIONS.length - 1 }), { minLength: 1, maxLength: 2 }))
   .map(([origin, picks]) => picks.reduce<string>((o, i) => MUTATIONS[i]!(o), origin));
 
-const label = fc.constantFrom('a', 'app', 'api', 'example', 'evil', 'x-1', 'xn--bcher-kva', 'localhost', 'tenant', 'foo', 'bar', '0', '127', '0x7f', '1e3', '-a', 'a-', '_a', 'A');
+const label = fc.constantFrom(
+  'a',
+  'app',
+  'api',
+  'example',
+  'evil',
+  'x-1',
+  'xn--bcher-kva',
+  'localhost',
+  'tenant',
+  'foo',
+  'bar',
+  '0',
+  '127',
+  '0x7f',
+  '1e3',
+  '-a',
+  'a-',
+  '_a',
+  'A',
+);
 const host = fc.oneof(
   { weight: 5, arbitrary: fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.')) },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('127.0.0.1', '127.1', '2130706433', '0x7f000001', '0177.0.0.1', '1.2.3.4.5', '256.0.0.1', '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[:::1]', '[]', '[1::2::3]', ''),
+    arbitrary: fc.constantFrom(
+      '127.0.0.1',
+      '127.1',
+      '2130706433',
+      '0x7f000001',
+      '0177.0.0.1',
+      '1.2.3.4.5',
+      '256.0.0.1',
+      '[::1]',
+      '[0:0:0:0:0:0:0:1]',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:7f00:1]',
+      '[:::1]',
+      '[]',
+      '[1::2::3]',
+      '',
+    ),
   },
 );
-const port = fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 2, arbitrary: fc.constantFrom(':80', ':443', ':3000', ':8443', ':5173', ':8080', ':0', ':65535', ':65536', ':99999', ':00443', ':', ':x', ':*') });
+const port = fc.oneof(
+  { weight: 3, arbitrary: fc.constant('') },
+  { weight: 2, arbitrary: fc.constantFrom(':80', ':443', ':3000', ':8443', ':5173', ':8080', ':0', ':65535', ':65536', ':99999', ':00443', ':', ':x', ':*') },
+);
 const scheme = fc.constantFrom('http', 'https', 'HTTP', 'Https', 'ws', 'wss', 'ftp', 'file', 'x-y', 'a+b', '1http', 'javascript', '');
 
 /** Structured origins: mostly well formed, over the hosts and ports the pools use. */
@@ -146,7 +196,22 @@ export const requestMethodValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: hostileString },
 );
 
-const headerName = fc.constantFrom('content-type', 'Content-Type', 'authorization', 'AUTHORIZATION', 'x-a', 'X-B', 'x-api-key', 'x-requested-with', 'accept', 'x_y', 'x.y', '*', 'set-cookie', 'cookie');
+const headerName = fc.constantFrom(
+  'content-type',
+  'Content-Type',
+  'authorization',
+  'AUTHORIZATION',
+  'x-a',
+  'X-B',
+  'x-api-key',
+  'x-requested-with',
+  'accept',
+  'x_y',
+  'x.y',
+  '*',
+  'set-cookie',
+  'cookie',
+);
 const separator = fc.constantFrom(',', ', ', ' ,', ',\t', ',,', ' , , ');
 
 /** Access-Control-Request-Headers: lists of names with optional white space, sometimes broken. */

@@ -176,30 +176,34 @@ describe('compilePolicy with arbitrary options', () => {
     'https://bücher.example',
     'https://app.example.com\r\n',
   );
-  const fieldValue = fc.oneof(anything, weird, hostileString, fc.array(fc.oneof(hostileString, weird, fc.constantFrom(...EXACT_ORIGINS, ...PATTERN_ORIGINS)), { maxLength: 4 }));
-  const options = fc
-    .oneof(
-      {
-        weight: 4,
-        arbitrary: fc.record(
-          {
-            origin: fieldValue,
-            methods: fieldValue,
-            allowedHeaders: fieldValue,
-            exposedHeaders: fieldValue,
-            credentials: fc.oneof(fc.boolean(), fieldValue),
-            maxAge: fc.oneof(fc.integer({ min: -10, max: 100_000 }), fieldValue),
-            optionsSuccessStatus: fc.oneof(fc.integer({ min: 0, max: 1000 }), fieldValue),
-            preflightContinue: fc.oneof(fc.boolean(), fieldValue),
-            allowPrivateNetwork: fc.oneof(fc.boolean(), fieldValue),
-            dangerouslyAllowInsecureHttpOriginsWithCredentials: fc.oneof(fc.boolean(), fieldValue),
-          },
-          { requiredKeys: [] },
-        ),
-      },
-      { weight: 1, arbitrary: anything },
-      { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fieldValue, { maxKeys: 4 }) },
-    );
+  const fieldValue = fc.oneof(
+    anything,
+    weird,
+    hostileString,
+    fc.array(fc.oneof(hostileString, weird, fc.constantFrom(...EXACT_ORIGINS, ...PATTERN_ORIGINS)), { maxLength: 4 }),
+  );
+  const options = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record(
+        {
+          origin: fieldValue,
+          methods: fieldValue,
+          allowedHeaders: fieldValue,
+          exposedHeaders: fieldValue,
+          credentials: fc.oneof(fc.boolean(), fieldValue),
+          maxAge: fc.oneof(fc.integer({ min: -10, max: 100_000 }), fieldValue),
+          optionsSuccessStatus: fc.oneof(fc.integer({ min: 0, max: 1000 }), fieldValue),
+          preflightContinue: fc.oneof(fc.boolean(), fieldValue),
+          allowPrivateNetwork: fc.oneof(fc.boolean(), fieldValue),
+          dangerouslyAllowInsecureHttpOriginsWithCredentials: fc.oneof(fc.boolean(), fieldValue),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { weight: 1, arbitrary: anything },
+    { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fieldValue, { maxKeys: 4 }) },
+  );
 
   // An origin array with a hole (`['https://a.example.com', , 'https://b.example.com']`, a double
   // comma) must give a CorsConfigError naming origin[1], not a TypeError from validation.
@@ -262,8 +266,12 @@ const staticPolicy = fc.record(
       { weight: 5, arbitrary: fc.subarray<string | RegExp>([...EXACT_ORIGINS, ...PATTERN_ORIGINS, ...regexpOrigins()], { minLength: 1 }) },
     ),
     credentials: fc.boolean(),
-    methods: maybe(fc.oneof(fc.subarray(['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'x-custom'], { minLength: 1 }), fc.constantFrom('*', 'GET, PUT', 'get,post'))),
-    allowedHeaders: maybe(fc.oneof(fc.subarray(['content-type', 'authorization', 'x-a', 'X-Mixed']), fc.constantFrom('*', '', 'content-type, x-a', '*, authorization'))),
+    methods: maybe(
+      fc.oneof(fc.subarray(['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'x-custom'], { minLength: 1 }), fc.constantFrom('*', 'GET, PUT', 'get,post')),
+    ),
+    allowedHeaders: maybe(
+      fc.oneof(fc.subarray(['content-type', 'authorization', 'x-a', 'X-Mixed']), fc.constantFrom('*', '', 'content-type, x-a', '*, authorization')),
+    ),
     exposedHeaders: maybe(fc.oneof(fc.subarray(['X-Total-Count', 'etag', 'x-b']), fc.constantFrom('*', ''))),
     maxAge: maybe(fc.integer({ min: 0, max: 7200 })),
     optionsSuccessStatus: maybe(fc.constantFrom(200, 204, 299)),
@@ -274,7 +282,9 @@ const staticPolicy = fc.record(
   { requiredKeys: [] },
 );
 
-const servedMethods: fc.Arbitrary<MethodSet | undefined> = maybe(fc.subarray(['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'x-custom'], { minLength: 1 }).map(methodSet));
+const servedMethods: fc.Arbitrary<MethodSet | undefined> = maybe(
+  fc.subarray(['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'x-custom'], { minLength: 1 }).map(methodSet),
+);
 
 const hostileRequest: fc.Arbitrary<CorsRequest> = fc.record(
   {
@@ -355,7 +365,8 @@ describe('decideActual / decidePreflight with static policies and hostile reques
         const oracle = allowedOrigin(options, request.origin);
         if (options.origin === '*') same(header(actual, 'Access-Control-Allow-Origin'), '*', "ACAO of an origin: '*' policy");
         else if (request.origin !== undefined && oracle !== undefined && request.origin === oracle && ldhHost(oracle)) ok(actual.allowed, `${oracle} refused`);
-        if (actual.allowed && policy.exposedHeaders !== undefined) same(header(actual, 'Access-Control-Expose-Headers'), policy.exposedHeaders, 'Access-Control-Expose-Headers');
+        if (actual.allowed && policy.exposedHeaders !== undefined)
+          same(header(actual, 'Access-Control-Expose-Headers'), policy.exposedHeaders, 'Access-Control-Expose-Headers');
 
         const preflight = decidePreflight(policy, request, served);
         ok(!(preflight instanceof Promise), 'a static policy answered a preflight asynchronously');
@@ -385,7 +396,10 @@ describe('decideActual / decidePreflight with static policies and hostile reques
           ok(p.vary.includes('Access-Control-Request-Headers'), 'reflected headers without Vary: Access-Control-Request-Headers');
         } else {
           for (const name of requested) {
-            ok(policy.allowedHeaders.names.has(name) || (policy.allowedHeaders.any && name !== 'authorization'), `request header ${name} allowed but not configured`);
+            ok(
+              policy.allowedHeaders.names.has(name) || (policy.allowedHeaders.any && name !== 'authorization'),
+              `request header ${name} allowed but not configured`,
+            );
           }
           same(acah, policy.allowedHeaders.header || undefined, 'the configured Access-Control-Allow-Headers');
         }
@@ -466,8 +480,20 @@ describe('origin matching against the WHATWG oracle (lists, patterns, RegExps)',
 // ---------------------------------------------------------------------------------------------
 
 describe('origin functions: every style and result, hostile request origins', () => {
-  type Style = 'sync' | 'async' | 'thenable' | 'callback' | 'callback-later' | 'callback-twice' | 'throw' | 'reject' | 'callback-error' | 'callback-throws-after';
-  const style = fc.constantFrom<Style>('sync', 'async', 'thenable', 'callback', 'callback-later', 'callback-twice', 'throw', 'reject', 'callback-error', 'callback-throws-after');
+  type Style =
+    'sync' | 'async' | 'thenable' | 'callback' | 'callback-later' | 'callback-twice' | 'throw' | 'reject' | 'callback-error' | 'callback-throws-after';
+  const style = fc.constantFrom<Style>(
+    'sync',
+    'async',
+    'thenable',
+    'callback',
+    'callback-later',
+    'callback-twice',
+    'throw',
+    'reject',
+    'callback-error',
+    'callback-throws-after',
+  );
   const ECHO = Symbol('echo');
   const result = fc.oneof(
     fc.constantFrom<unknown>(true, false, null, undefined, '*', 'null', 42, {}, [], '', ['*'], [null], ECHO, [ECHO], { then: 1 }),
@@ -598,10 +624,40 @@ describe('origin functions: every style and result, hostile request origins', ()
 describe('RegExp origins: an accepted RegExp only ever matches whole origins', () => {
   // Sources built from the characters that matter to the anchoring rule: anchors, alternation,
   // groups, classes and escapes. Whatever the rule accepts must match only whole strings.
-  const fragment = fc.constantFrom('^', '$', '|', '(', ')', '(?:', '(?=', '(?<=', '[', ']', '[^]', '[|]', '[$]', '\\', '\\$', '\\|', '\\^', 'a', 'b', '.', '*', '+', '?', '{1,2}', 'https:\\/\\/', '\\.example\\.com', 'x');
+  const fragment = fc.constantFrom(
+    '^',
+    '$',
+    '|',
+    '(',
+    ')',
+    '(?:',
+    '(?=',
+    '(?<=',
+    '[',
+    ']',
+    '[^]',
+    '[|]',
+    '[$]',
+    '\\',
+    '\\$',
+    '\\|',
+    '\\^',
+    'a',
+    'b',
+    '.',
+    '*',
+    '+',
+    '?',
+    '{1,2}',
+    'https:\\/\\/',
+    '\\.example\\.com',
+    'x',
+  );
   const body = fc.array(fragment, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
   // Alternatives that look anchored (often are, sometimes not quite), and free-form sources.
-  const alternative = fc.tuple(fc.constantFrom('^', '^', '^', '', '(^', '\\^'), body, fc.constantFrom('$', '$', '$', '', '$)', '\\$', '$?')).map(([a, b, c]) => a + b + c);
+  const alternative = fc
+    .tuple(fc.constantFrom('^', '^', '^', '', '(^', '\\^'), body, fc.constantFrom('$', '$', '$', '', '$)', '\\$', '$?'))
+    .map(([a, b, c]) => a + b + c);
   const source = fc.oneof(
     { weight: 3, arbitrary: fc.array(alternative, { minLength: 1, maxLength: 3 }).map((alts) => alts.join('|')) },
     { weight: 1, arbitrary: fc.array(fragment, { minLength: 1, maxLength: 10 }).map((parts) => parts.join('')) },
@@ -627,10 +683,16 @@ describe('RegExp origins: an accepted RegExp only ever matches whole origins', (
         const plain = new RegExp(src, flag.replace(/[gy]/g, ''));
         // Texts close to what the source spells (metacharacters dropped, escapes resolved), and
         // the same with something before and after: the substring matches the rule must prevent.
-        const spelled = src.replace(/\\(.)/g, '\u0000$1').replace(/[\^$()|?*+[\]{}.]/g, '').replace(/\u0000/g, '');
+        const spelled = src
+          .replace(/\\(.)/g, '\u0000$1')
+          .replace(/[\^$()|?*+[\]{}.]/g, '')
+          .replace(/\u0000/g, '');
         const texts = [...probes, '', spelled, `x${spelled}`, `${spelled}x`, 'https://a.example.com', 'xhttps://a.example.comx'];
         for (const alt of src.split('|')) {
-          const a = alt.replace(/\\(.)/g, '\u0000$1').replace(/[\^$()?*+[\]{}.]/g, '').replace(/\u0000/g, '');
+          const a = alt
+            .replace(/\\(.)/g, '\u0000$1')
+            .replace(/[\^$()?*+[\]{}.]/g, '')
+            .replace(/\u0000/g, '');
           texts.push(a, `x${a}`, `${a}x`);
         }
         for (const text of texts) {

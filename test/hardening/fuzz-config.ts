@@ -12,7 +12,7 @@ function readSeed(): number {
     return seed | 0;
   }
   // fast-check takes 32-bit seeds: keep the printed seed equal to the one used.
-  return Date.now() % 0x7fffffff | 0;
+  return (Date.now() % 0x7fffffff) | 0;
 }
 
 function readScale(): number {

@@ -107,7 +107,12 @@ interface OriginClass {
 }
 
 const latin1 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
-const one = (name: string, value: string, equivalentTo?: string): OriginClass => ({ name, lines: [`Origin: ${value}`], seen: value.replace(/^[ \t]+|[ \t]+$/g, ''), equivalentTo });
+const one = (name: string, value: string, equivalentTo?: string): OriginClass => ({
+  name,
+  lines: [`Origin: ${value}`],
+  seen: value.replace(/^[ \t]+|[ \t]+$/g, ''),
+  equivalentTo,
+});
 const dup = (name: string, values: string[]): OriginClass => ({ name, lines: values.map((v) => `Origin: ${v}`), seen: values.join(', ') });
 
 const ORIGIN_CLASSES: readonly OriginClass[] = [
@@ -280,7 +285,12 @@ describe('Access-Control-Request-Headers: thousands of names, long names, malfor
     expect(refused.res.status).toBe(403);
 
     const repeated = Array.from({ length: 1000 }, (_, i) => (i % 2 ? 'Content-Type' : 'x-api-key')).join(',');
-    const allowed = await probe('OPTIONS', '/pna', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT', `Access-Control-Request-Headers: ${repeated}`], { origin: APP_ORIGIN });
+    const allowed = await probe(
+      'OPTIONS',
+      '/pna',
+      [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT', `Access-Control-Request-Headers: ${repeated}`],
+      { origin: APP_ORIGIN },
+    );
     expect(allowed.problems).toEqual([]);
     expect(allowed.res.status).toBe(204);
     expect(valuesOf(allowed.res, 'access-control-allow-headers')).toEqual(['content-type,x-api-key']);
@@ -288,9 +298,14 @@ describe('Access-Control-Request-Headers: thousands of names, long names, malfor
 
   it('a single 12 KB header name is a token: reflected whole, not truncated', async () => {
     const long = `x-${'a'.repeat(12_000)}`;
-    const { res, problems } = await probe('OPTIONS', '/users/7', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT', `Access-Control-Request-Headers: ${long}`], {
-      origin: APP_ORIGIN,
-    });
+    const { res, problems } = await probe(
+      'OPTIONS',
+      '/users/7',
+      [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT', `Access-Control-Request-Headers: ${long}`],
+      {
+        origin: APP_ORIGIN,
+      },
+    );
     expect(problems).toEqual([]);
     expect(res.status).toBe(204);
     expect(valuesOf(res, 'access-control-allow-headers')).toEqual([long]);
@@ -304,7 +319,9 @@ describe('Access-Control-Request-Headers: thousands of names, long names, malfor
       [['Access-Control-Request-Headers:  x-a ,\tX-B\t'], 'x-a,x-b'],
     ];
     for (const [extra, expected] of cases) {
-      const { res, problems } = await probe('OPTIONS', '/items', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: POST', ...extra], { origin: APP_ORIGIN });
+      const { res, problems } = await probe('OPTIONS', '/items', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: POST', ...extra], {
+        origin: APP_ORIGIN,
+      });
       expect(problems).toEqual([]);
       expect(res.status).toBe(204);
       expect([extra, valuesOf(res, 'access-control-allow-headers')]).toEqual([extra, expected === undefined ? [] : [expected]]);
@@ -325,10 +342,15 @@ describe('Access-Control-Request-Method that is not a token, or not a method the
     const problems: string[] = [];
     for (const route of ROUTES) {
       for (const method of route.path === '/nowhere' ? NOT_TOKENS : [...NOT_TOKENS, ...NOT_SERVED]) {
-        const { res, problems: p } = await probe('OPTIONS', route.path, [`Origin: ${route.kind === 'fn' ? FN_ORIGIN : APP_ORIGIN}`, `Access-Control-Request-Method: ${method}`], {
-          origin: route.kind === 'fn' ? FN_ORIGIN : APP_ORIGIN,
-          kind: route.kind,
-        });
+        const { res, problems: p } = await probe(
+          'OPTIONS',
+          route.path,
+          [`Origin: ${route.kind === 'fn' ? FN_ORIGIN : APP_ORIGIN}`, `Access-Control-Request-Method: ${method}`],
+          {
+            origin: route.kind === 'fn' ? FN_ORIGIN : APP_ORIGIN,
+            kind: route.kind,
+          },
+        );
         problems.push(...p);
         expect([route.path, method.slice(0, 20), res.status]).toEqual([route.path, method.slice(0, 20), 403]);
         expect(corsFields(res)).toEqual([]);
@@ -343,7 +365,9 @@ describe('Access-Control-Request-Method that is not a token, or not a method the
     // are sent; the browser then refuses a method that is not among them.
     const problems: string[] = [];
     for (const method of NOT_SERVED) {
-      const { res, problems: p } = await probe('OPTIONS', '/nowhere', [`Origin: ${APP_ORIGIN}`, `Access-Control-Request-Method: ${method}`], { origin: APP_ORIGIN });
+      const { res, problems: p } = await probe('OPTIONS', '/nowhere', [`Origin: ${APP_ORIGIN}`, `Access-Control-Request-Method: ${method}`], {
+        origin: APP_ORIGIN,
+      });
       problems.push(...p);
       expect(res.status).toBe(204);
       expect(valuesOf(res, 'access-control-allow-methods')).toEqual(['GET,HEAD,PUT,PATCH,POST,DELETE']);
@@ -357,10 +381,16 @@ describe('Access-Control-Request-Method that is not a token, or not a method the
   });
 
   it("trailing white space ('PUT\\t') is optional white space that HTTP strips: it is PUT", async () => {
-    const served = await probe('OPTIONS', '/users/1', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT\t'], { origin: APP_ORIGIN, kind: 'global' });
+    const served = await probe('OPTIONS', '/users/1', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT\t'], {
+      origin: APP_ORIGIN,
+      kind: 'global',
+    });
     expect(served.problems).toEqual([]);
     expect(served.res.status).toBe(204);
-    const notServed = await probe('OPTIONS', '/items', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT\t'], { origin: APP_ORIGIN, kind: 'global' });
+    const notServed = await probe('OPTIONS', '/items', [`Origin: ${APP_ORIGIN}`, 'Access-Control-Request-Method: PUT\t'], {
+      origin: APP_ORIGIN,
+      kind: 'global',
+    });
     expect(notServed.res.status).toBe(403);
   });
 });
@@ -385,10 +415,15 @@ describe('Access-Control-Request-Private-Network values', () => {
     const problems: string[] = [];
     for (const [path, value, status, acapn] of CASES) {
       const method = path === '/pna' ? 'PUT' : 'GET';
-      const { res, problems: p } = await probe('OPTIONS', path, [`Origin: ${APP_ORIGIN}`, `Access-Control-Request-Method: ${method}`, `Access-Control-Request-Private-Network: ${value}`], {
-        origin: APP_ORIGIN,
-        requestPrivateNetwork: value.replace(/^[ \t]+|[ \t]+$/g, ''),
-      });
+      const { res, problems: p } = await probe(
+        'OPTIONS',
+        path,
+        [`Origin: ${APP_ORIGIN}`, `Access-Control-Request-Method: ${method}`, `Access-Control-Request-Private-Network: ${value}`],
+        {
+          origin: APP_ORIGIN,
+          requestPrivateNetwork: value.replace(/^[ \t]+|[ \t]+$/g, ''),
+        },
+      );
       problems.push(...p);
       expect([path, value, res.status, valuesOf(res, 'access-control-allow-private-network')]).toEqual([path, value, status, acapn ? ['true'] : []]);
     }
@@ -450,7 +485,10 @@ describe('hostile paths', () => {
         problems.push(...(await probe('GET', path, [`Origin: ${origin}`], { origin })).problems);
         problems.push(...(await probe('POST', path, [`Origin: ${origin}`, 'Content-Length: 0'], { origin })).problems);
         problems.push(...(await probe('OPTIONS', path, [`Origin: ${origin}`, 'Access-Control-Request-Method: GET'], { origin })).problems);
-        problems.push(...(await probe('OPTIONS', path, [`Origin: ${origin}`, 'Access-Control-Request-Method: PUT', 'Access-Control-Request-Headers: x-a'], { origin })).problems);
+        problems.push(
+          ...(await probe('OPTIONS', path, [`Origin: ${origin}`, 'Access-Control-Request-Method: PUT', 'Access-Control-Request-Headers: x-a'], { origin }))
+            .problems,
+        );
       }
     }
     expect(problems).toEqual([]);

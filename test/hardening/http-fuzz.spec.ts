@@ -69,10 +69,16 @@ const PNA_HEADERS = ['content-type', 'x-api-key'];
 
 const UNRESERVED = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~';
 const paramValue = fc
-  .array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...UNRESERVED) }, { weight: 1, arbitrary: fc.constantFrom('%20', '%2F', '%2f', '%41', '%E2%82%AC', '%00', '%25', "'", '!', '$', '(', '*', '+', ',', '=', ':', '@') }), {
-    minLength: 1,
-    maxLength: 12,
-  })
+  .array(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...UNRESERVED) },
+      { weight: 1, arbitrary: fc.constantFrom('%20', '%2F', '%2f', '%41', '%E2%82%AC', '%00', '%25', "'", '!', '$', '(', '*', '+', ',', '=', ':', '@') },
+    ),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  )
   .map((parts) => parts.join(''))
   // '.' and '..' alone are kept: Express and the table both treat them as parameter values.
   .filter((value) => value !== '');
@@ -139,7 +145,11 @@ const pathChar = fc.oneof(
 );
 
 const hostilePath: fc.Arbitrary<PathCase> = fc
-  .tuple(cleanPath, fc.array(fc.integer({ min: 0, max: PATH_MUTATIONS.length - 1 }), { minLength: 1, maxLength: 3 }), fc.string({ unit: pathChar, maxLength: 16 }))
+  .tuple(
+    cleanPath,
+    fc.array(fc.integer({ min: 0, max: PATH_MUTATIONS.length - 1 }), { minLength: 1, maxLength: 3 }),
+    fc.string({ unit: pathChar, maxLength: 16 }),
+  )
   .map(([clean, picks, extra]) => ({ path: picks.reduce((p, i) => PATH_MUTATIONS[i]!(p, extra), clean.path) }));
 
 // ---------------------------------------------------------------------------------------------
@@ -167,14 +177,23 @@ interface FuzzRequest {
   readonly requestPrivateNetwork?: string;
 }
 
-const method = fc.oneof({ weight: 12, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') }, { weight: 1, arbitrary: fc.constantFrom('PROPFIND', 'SEARCH', 'PURGE', 'FOO') });
+const method = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') },
+  { weight: 1, arbitrary: fc.constantFrom('PROPFIND', 'SEARCH', 'PURGE', 'FOO') },
+);
 
 const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record(
   {
     method: fc.oneof({ weight: 2, arbitrary: method }, { weight: 1, arbitrary: fc.constant('OPTIONS') }),
     path: fc.oneof({ weight: 3, arbitrary: cleanPath }, { weight: 1, arbitrary: hostilePath }),
     origin: maybe(fc.oneof({ weight: 8, arbitrary: originValue }, { weight: 1, arbitrary: fc.array(originValue, { minLength: 2, maxLength: 3 }) }), 6),
-    requestMethod: maybe(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'PATCH') }, { weight: 1, arbitrary: requestMethodValue.map(headerSafe) }), 2),
+    requestMethod: maybe(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'PATCH') },
+        { weight: 1, arbitrary: requestMethodValue.map(headerSafe) },
+      ),
+      2,
+    ),
     requestHeaders: maybe(requestHeadersValue.map(headerSafe)),
     requestPrivateNetwork: maybe(requestPrivateNetworkValue.map(headerSafe), 4),
   },
@@ -259,13 +278,15 @@ function check(req: FuzzRequest, res: RawResponse): string[] {
   const fail = (why: string) => problems.push(`${why} (status ${res.status}, CORS ${JSON.stringify(corsFields(res)).slice(0, 300)})`);
 
   if (!s.preflight) {
-    if (route.served.includes(req.method) && req.method !== 'HEAD' && handlerKind !== route.kind) fail(`the model expected a "${route.kind}" handler, Express ran ${handlerOf(res) ?? 'none'}`);
+    if (route.served.includes(req.method) && req.method !== 'HEAD' && handlerKind !== route.kind)
+      fail(`the model expected a "${route.kind}" handler, Express ran ${handlerOf(res) ?? 'none'}`);
     // A method the path does not serve falls back to the global policy (Express answers 404).
     const kind: RouteKind = route.served.includes(req.method) ? route.kind : 'global';
     const allowed = allowedOriginOf(kind);
     const expected = allowed === '*' ? '*' : allowed !== undefined && oracleOrigin(s.origin) === allowed ? allowed : undefined;
     if (acao !== expected) fail(`ACAO ${acao ?? '(none)'} where the "${kind}" policy gives ${expected ?? '(none)'}`);
-    if (kind !== 'open' && kind !== 'private' && !valuesOf(res, 'vary').join(',').includes('Origin')) fail('no Vary: Origin on a route whose ACAO depends on the request');
+    if (kind !== 'open' && kind !== 'private' && !valuesOf(res, 'vary').join(',').includes('Origin'))
+      fail('no Vary: Origin on a route whose ACAO depends on the request');
     return problems;
   }
 
@@ -288,13 +309,16 @@ function check(req: FuzzRequest, res: RawResponse): string[] {
   }
   if (res.status !== 204) fail('a preflight the policy allows was not answered 204');
   if (acao !== allowedOrigin) fail(`preflight ACAO ${acao ?? '(none)'} where ${allowedOrigin} was expected`);
-  if (!sameSet(valuesOf(res, 'access-control-allow-methods')[0], kind === 'pna' ? PNA_METHODS : route.served)) fail('Access-Control-Allow-Methods is not the methods the path serves');
+  if (!sameSet(valuesOf(res, 'access-control-allow-methods')[0], kind === 'pna' ? PNA_METHODS : route.served))
+    fail('Access-Control-Allow-Methods is not the methods the path serves');
   const acah = valuesOf(res, 'access-control-allow-headers')[0];
   const expectedAcah = kind === 'pna' ? PNA_HEADERS.join(',') : requested!.length ? requested!.join(',') : undefined;
   if (acah !== expectedAcah) fail(`Access-Control-Allow-Headers ${acah} where ${expectedAcah} was expected`);
-  if ((valuesOf(res, 'access-control-allow-private-network')[0] === 'true') !== (s.requestPrivateNetwork === 'true')) fail('Access-Control-Allow-Private-Network does not answer the request');
+  if ((valuesOf(res, 'access-control-allow-private-network')[0] === 'true') !== (s.requestPrivateNetwork === 'true'))
+    fail('Access-Control-Allow-Private-Network does not answer the request');
   if (valuesOf(res, 'access-control-max-age')[0] !== '600') fail('Access-Control-Max-Age is not 600');
-  if ((valuesOf(res, 'access-control-allow-credentials')[0] === 'true') !== (kind !== 'open')) fail('Access-Control-Allow-Credentials does not match the policy');
+  if ((valuesOf(res, 'access-control-allow-credentials')[0] === 'true') !== (kind !== 'open'))
+    fail('Access-Control-Allow-Credentials does not match the policy');
   return problems;
 }
 
@@ -304,7 +328,10 @@ function timeoutFor(numRuns: number): number {
 }
 
 function describeRequest(req: FuzzRequest): string {
-  return JSON.stringify({ ...req, path: req.path.path.length > 200 ? `${req.path.path.slice(0, 200)}…` : req.path.path, known: req.path.route?.kind }).slice(0, 800);
+  return JSON.stringify({ ...req, path: req.path.path.length > 200 ? `${req.path.path.slice(0, 200)}…` : req.path.path, known: req.path.route?.kind }).slice(
+    0,
+    800,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // wildcard and optional segments, overlapping on purpose) and random paths over the same
 // alphabet; the table must name the route Express would run, or none, and a preflight's lookup
 // must list exactly the methods Express serves on that very path.
-import { describe, expect, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { match } from 'path-to-regexp';
 import { compilePolicy } from '../../lib/core/index.js';

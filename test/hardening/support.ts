@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Controller, Delete, Get, Param, Post, Put, type LoggerService } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Cors, CorsModule, type CorsModuleOptions, type OriginCallback } from '../../lib/index.js';

@@ -51,7 +51,10 @@ const PARTNER = 'https://partner.example.org';
 
 /** The policy that decides for a path (no query), case-insensitive as Express and the table. */
 function policyOf(method, path) {
-  const p = path.split('?')[0].toLowerCase().replace(/(.)\/$/, '$1');
+  const p = path
+    .split('?')[0]
+    .toLowerCase()
+    .replace(/(.)\/$/, '$1');
   const served = {
     '/feed': ['GET', 'HEAD'],
     '/health': ['GET', 'HEAD'],
@@ -63,11 +66,12 @@ function policyOf(method, path) {
     '/auth/login': ['POST'],
     '/auth/logout': ['POST'],
   }[p];
-  const kind = {
-    '/feed': 'public',
-    '/internal/metrics': 'disabled',
-    '/partners/catalog': 'partner',
-  }[p] ?? 'global';
+  const kind =
+    {
+      '/feed': 'public',
+      '/internal/metrics': 'disabled',
+      '/partners/catalog': 'partner',
+    }[p] ?? 'global';
   // A method the path does not serve (or a path no route knows) gets the global policy.
   return { kind: served && served.includes(method) ? kind : 'global', known: served !== undefined, served, disabledPath: kind === 'disabled' };
 }
@@ -178,7 +182,8 @@ function scenario() {
     if (Math.random() < 0.2) headers.Authorization = 'Bearer demo-token';
   } else if (r < 0.85) {
     const requestMethod = pick(['GET', 'GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
-    const path = requestMethod === 'PUT' && Math.random() < 0.5 ? '/account/profile' : requestMethod === 'POST' && Math.random() < 0.5 ? '/auth/login' : randomPath();
+    const path =
+      requestMethod === 'PUT' && Math.random() < 0.5 ? '/account/profile' : requestMethod === 'POST' && Math.random() < 0.5 ? '/auth/login' : randomPath();
     headers.Origin = origin ?? APP;
     headers['Access-Control-Request-Method'] = requestMethod;
     const requestHeaders = pick([undefined, 'content-type', 'Content-Type, Authorization', 'x-custom', `x-${rand()}`, ' , ', 'bad header']);
@@ -257,7 +262,10 @@ function load(port, seconds, tracker) {
               const violation = verify(context.sent, status, headers ?? {});
               if (violation) {
                 tracker.violations++;
-                if (tracker.examples.length < 10) tracker.examples.push(`${context.sent.method} ${context.sent.path.slice(0, 80)} Origin=${JSON.stringify(String(context.sent.origin).slice(0, 60))}: ${violation}`);
+                if (tracker.examples.length < 10)
+                  tracker.examples.push(
+                    `${context.sent.method} ${context.sent.path.slice(0, 80)} Origin=${JSON.stringify(String(context.sent.origin).slice(0, 60))}: ${violation}`,
+                  );
               }
             },
           },
@@ -340,7 +348,9 @@ async function main() {
       `requests: ${total} completed (${result.requests.sent} sent) in ${result.duration} s: ${Math.round(total / result.duration)} req/s ` +
         `(per-second min ${result.requests.min}, max ${result.requests.max}); latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
     );
-    console.log(`status classes: 1xx ${result['1xx']}, 2xx ${result['2xx']}, 3xx ${result['3xx']}, 4xx ${result['4xx']}, 5xx ${result['5xx']}; by code ${JSON.stringify(statuses)}`);
+    console.log(
+      `status classes: 1xx ${result['1xx']}, 2xx ${result['2xx']}, 3xx ${result['3xx']}, 4xx ${result['4xx']}, 5xx ${result['5xx']}; by code ${JSON.stringify(statuses)}`,
+    );
     console.log(`errors: ${result.errors} (timeouts ${result.timeouts}, resets ${result.resets}, mismatches ${result.mismatches})`);
     console.log(`mix (requests generated, incl. warm-up): ${JSON.stringify(scenarioCounts)}`);
     console.log(`CORS checks: ${tracker.checked} responses verified, ${tracker.violations} violations`);
@@ -362,14 +372,25 @@ async function main() {
     check('requests were served', total > 0, `${total} requests`);
     check('no connection errors or timeouts', result.errors === 0 && result.timeouts === 0, `errors ${result.errors}, timeouts ${result.timeouts}`);
     check('zero 5xx', result['5xx'] === 0, `${result['5xx']} responses with 5xx`);
-    check('only the expected status codes (200, 201, 204, 401, 403, 404)', Object.keys(statuses).every((c) => ['200', '201', '204', '401', '403', '404'].includes(c)), JSON.stringify(statuses));
-    check('every response follows the CORS policies', tracker.violations === 0 && tracker.checked > 0, `${tracker.checked} checked, ${tracker.violations} violations`);
+    check(
+      'only the expected status codes (200, 201, 204, 401, 403, 404)',
+      Object.keys(statuses).every((c) => ['200', '201', '204', '401', '403', '404'].includes(c)),
+      JSON.stringify(statuses),
+    );
+    check(
+      'every response follows the CORS policies',
+      tracker.violations === 0 && tracker.checked > 0,
+      `${tracker.checked} checked, ${tracker.violations} violations`,
+    );
     check(
       `RSS of the last ${WINDOW} s within ${RSS_TOLERANCE * 100}% of the first ${WINDOW} s`,
       first.length > 0 && last.length > 0 && Math.abs(change) <= RSS_TOLERANCE,
       `${mb(firstMean)} -> ${mb(lastMean)} (${(change * 100).toFixed(1)}%)`,
     );
-    const errorLines = output.join('').split('\n').filter((line) => /\bERROR\b|CORS hook failed|Unhandled|uncaught/i.test(line));
+    const errorLines = output
+      .join('')
+      .split('\n')
+      .filter((line) => /\bERROR\b|CORS hook failed|Unhandled|uncaught/i.test(line));
     check('the server logged no errors', errorLines.length === 0, errorLines.slice(0, 3).join(' | '));
     check('the server is still up and answers correctly', !exited && (await get(port, '/health')) === 200);
   } finally {

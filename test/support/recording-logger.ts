@@ -5,7 +5,11 @@ export class RecordingLogger implements LoggerService {
   readonly lines: { level: string; message: string; context?: string }[] = [];
   private record(level: string, message: unknown, rest: unknown[]): void {
     const last = rest[rest.length - 1];
-    this.lines.push({ level, message: message instanceof Error ? String(message.stack) : String(message), context: typeof last === 'string' ? last : undefined });
+    this.lines.push({
+      level,
+      message: message instanceof Error ? String(message.stack) : String(message),
+      context: typeof last === 'string' ? last : undefined,
+    });
   }
   log(message: unknown, ...rest: unknown[]): void {
     this.record('log', message, rest);

@@ -173,12 +173,19 @@ describe('origin normalisation', () => {
     expect(normalizeOrigin(input)).toBe(expected);
   });
 
-  it.each(['null', 'https://app.example.com/', 'https://app.example.com/path', 'app.example.com', '', 'https://a..b', 'https://-a.com', 'http://a.com:65536', 'https://user@a.com'])(
-    'normalizeOrigin(%j) is undefined (not an origin)',
-    (input) => {
-      expect(normalizeOrigin(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    'null',
+    'https://app.example.com/',
+    'https://app.example.com/path',
+    'app.example.com',
+    '',
+    'https://a..b',
+    'https://-a.com',
+    'http://a.com:65536',
+    'https://user@a.com',
+  ])('normalizeOrigin(%j) is undefined (not an origin)', (input) => {
+    expect(normalizeOrigin(input)).toBeUndefined();
+  });
 });
 
 describe('subdomain pattern https://*.example.com', () => {

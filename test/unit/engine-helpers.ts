@@ -52,11 +52,7 @@ export function preflightRequest(input: PreflightInput = {}): CorsRequest {
 }
 
 /** Compiles a policy, decides a preflight, and awaits the result. */
-export async function preflight(
-  options: CorsPolicyOptions,
-  input: PreflightInput = {},
-  servedMethods?: MethodSet,
-): Promise<CorsDecision> {
+export async function preflight(options: CorsPolicyOptions, input: PreflightInput = {}, servedMethods?: MethodSet): Promise<CorsDecision> {
   return decidePreflight(compilePolicy(options), preflightRequest(input), servedMethods);
 }
 

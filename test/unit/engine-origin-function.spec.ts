@@ -1,6 +1,14 @@
 // Origin functions: sync, Promise-returning and cors-style callbacks, and their failures.
 import { describe, expect, it, jest } from '@jest/globals';
-import { compilePolicy, decideActual, decidePreflight, type CorsDecision, type CustomOrigin, type OriginCallback, type StaticOrigin } from '../../lib/core/index.js';
+import {
+  compilePolicy,
+  decideActual,
+  decidePreflight,
+  type CorsDecision,
+  type CustomOrigin,
+  type OriginCallback,
+  type StaticOrigin,
+} from '../../lib/core/index.js';
 import { header, preflightRequest } from './engine-helpers.js';
 
 const APP = 'https://app.example.com';

@@ -25,7 +25,20 @@ describe('valid policies compile', () => {
     ['reflect without credentials', { origin: true }],
     ['a RegExp', { origin: /^https:\/\/[a-z]+\.example\.com$/ }],
     ['a function with credentials', { origin: () => true, credentials: true }],
-    ['every field', { origin: APP, methods: 'GET,PUT', allowedHeaders: ['content-type'], exposedHeaders: 'x-total-count', credentials: true, maxAge: 0, optionsSuccessStatus: 200, preflightContinue: false, allowPrivateNetwork: true }],
+    [
+      'every field',
+      {
+        origin: APP,
+        methods: 'GET,PUT',
+        allowedHeaders: ['content-type'],
+        exposedHeaders: 'x-total-count',
+        credentials: true,
+        maxAge: 0,
+        optionsSuccessStatus: 200,
+        preflightContinue: false,
+        allowPrivateNetwork: true,
+      },
+    ],
   ])('%s', (_name, options) => {
     expect(() => compilePolicy(options)).not.toThrow();
     expect(validatePolicy(options).problems).toEqual([]);

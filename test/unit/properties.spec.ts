@@ -144,22 +144,24 @@ const originOption: fc.Arbitrary<unknown> = fc.oneof(
 const tokenList = fc.array(fc.constantFrom('content-type', 'x-request-id', 'authorization', 'X-Total-Count', '*'), { maxLength: 3 });
 const methodList = fc.array(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', '*'), { maxLength: 3 });
 
-const policyOptions: fc.Arbitrary<Record<string, unknown>> = fc.record(
-  {
-    origin: originOption,
-    credentials: fc.boolean(),
-    methods: methodList,
-    allowedHeaders: tokenList,
-    exposedHeaders: tokenList,
-    maxAge: fc.nat({ max: 3600 }),
-    optionsSuccessStatus: fc.constantFrom(200, 204),
-    preflightContinue: fc.boolean(),
-    allowPrivateNetwork: fc.boolean(),
-  },
-  { requiredKeys: [] },
-  // The http-with-credentials rule is not what these properties are about; without the opt-in
-  // too few generated policies would compile.
-).map((o) => ({ ...o, dangerouslyAllowInsecureHttpOriginsWithCredentials: true }));
+const policyOptions: fc.Arbitrary<Record<string, unknown>> = fc
+  .record(
+    {
+      origin: originOption,
+      credentials: fc.boolean(),
+      methods: methodList,
+      allowedHeaders: tokenList,
+      exposedHeaders: tokenList,
+      maxAge: fc.nat({ max: 3600 }),
+      optionsSuccessStatus: fc.constantFrom(200, 204),
+      preflightContinue: fc.boolean(),
+      allowPrivateNetwork: fc.boolean(),
+    },
+    { requiredKeys: [] },
+    // The http-with-credentials rule is not what these properties are about; without the opt-in
+    // too few generated policies would compile.
+  )
+  .map((o) => ({ ...o, dangerouslyAllowInsecureHttpOriginsWithCredentials: true }));
 
 /** Header values as a hostile or broken client might send them. */
 const nastyChar = fc.constantFrom('\r', '\n', '\0', ',', ' ', '\t', ':', '/', '*', '"', 'é', '\u2028', '\uFFFF', 'A', 'a', '.', '-');
@@ -179,7 +181,12 @@ const request: fc.Arbitrary<CorsRequest> = fc.record({
   method: fc.constantFrom('GET', 'POST', 'OPTIONS'),
   origin: maybe(fc.oneof({ weight: 4, arbitrary: requestOriginText }, { weight: 1, arbitrary: nastyString })),
   requestMethod: maybe(fc.oneof(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'get'), nastyString)),
-  requestHeaders: maybe(fc.oneof(tokenList.map((l) => l.join(',')), nastyString)),
+  requestHeaders: maybe(
+    fc.oneof(
+      tokenList.map((l) => l.join(',')),
+      nastyString,
+    ),
+  ),
   requestPrivateNetwork: maybe(fc.oneof(fc.constant('true'), nastyString)),
 });
 
@@ -314,7 +321,11 @@ describe('property: arbitrary request header values never break the engine or th
 });
 
 describe('property: normalizeOrigin', () => {
-  const anyText = fc.oneof(nastyString, requestOriginText, fc.string({ unit: fc.constantFrom('h', 't', 'p', 's', ':', '/', '.', 'A', '[', ']', '1', '0', '_', '-') }));
+  const anyText = fc.oneof(
+    nastyString,
+    requestOriginText,
+    fc.string({ unit: fc.constantFrom('h', 't', 'p', 's', ':', '/', '.', 'A', '[', ']', '1', '0', '_', '-') }),
+  );
 
   it('is idempotent', () => {
     fc.assert(

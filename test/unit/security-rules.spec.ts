@@ -129,9 +129,14 @@ describe('forbidden request headers in allowedHeaders', () => {
 
   // The `cors` README's and many tutorials' list: accepted (a drop-in), with a warning each.
   it.each(['Origin', 'content-length', 'DNT', 'Referer', 'Connection'])('%s (forbidden, harmless) is accepted with a warning', (name) => {
-    const { problems, warnings } = validatePolicy({ origin: APP, allowedHeaders: ['Origin', 'X-Requested-With', 'Content-Type', 'Accept', 'Authorization', name] });
+    const { problems, warnings } = validatePolicy({
+      origin: APP,
+      allowedHeaders: ['Origin', 'X-Requested-With', 'Content-Type', 'Accept', 'Authorization', name],
+    });
     expect(problems).toEqual([]);
-    expect(warnings.some((w) => w.field.startsWith('allowedHeaders[') && /forbidden request header/.test(w.message) && w.message.includes(`"${name}"`))).toBe(true);
+    expect(warnings.some((w) => w.field.startsWith('allowedHeaders[') && /forbidden request header/.test(w.message) && w.message.includes(`"${name}"`))).toBe(
+      true,
+    );
   });
 
   it('ordinary headers are accepted', () => {
@@ -150,7 +155,7 @@ describe('set-cookie in exposedHeaders', () => {
 });
 
 describe("'*' in lists with credentials", () => {
-  it.each(['methods', 'allowedHeaders', 'exposedHeaders'])('%s: [\'*\'] with credentials is refused', (option) => {
+  it.each(['methods', 'allowedHeaders', 'exposedHeaders'])("%s: ['*'] with credentials is refused", (option) => {
     const problem = expectProblem({ origin: APP, credentials: true, [option]: ['*'] }, `${option}[0]`, /not a wildcard/);
     expect(problem.fix).toMatch(/by name/);
   });
@@ -230,7 +235,18 @@ describe('all problems at once', () => {
     };
     const error = configError(() => compilePolicy(options as CorsPolicyOptions, 'global policy'));
     const fields = error.problems.map((p) => p.field);
-    for (const field of ['origin[0]', 'origin[1]', 'origin[2]', 'origin[3]', 'methods[1]', 'methods[2]', 'allowedHeaders[0]', 'allowedHeaders[1]', 'exposedHeaders[0]', 'maxAge']) {
+    for (const field of [
+      'origin[0]',
+      'origin[1]',
+      'origin[2]',
+      'origin[3]',
+      'methods[1]',
+      'methods[2]',
+      'allowedHeaders[0]',
+      'allowedHeaders[1]',
+      'exposedHeaders[0]',
+      'maxAge',
+    ]) {
       expect(fields).toContain(field);
       expect(error.message).toContain(`global policy: ${field}:`);
     }

@@ -48,9 +48,7 @@ export const SILENT: LoggerService = {
 
 /** Compiles the module and returns the application before init(), so a test can expect init() to fail. */
 export async function buildApp(spec: AppSpec): Promise<NestExpressApplication> {
-  const corsImport: Importable[] = spec.noCorsModule
-    ? []
-    : [spec.corsAsync ? CorsModule.forRootAsync(spec.corsAsync) : CorsModule.forRoot(spec.cors ?? {})];
+  const corsImport: Importable[] = spec.noCorsModule ? [] : [spec.corsAsync ? CorsModule.forRootAsync(spec.corsAsync) : CorsModule.forRoot(spec.cors ?? {})];
   const logger = spec.logger ?? SILENT;
   const moduleRef = await Test.createTestingModule({
     imports: [...corsImport, ...(spec.imports ?? [])],
@@ -102,6 +100,8 @@ export function headerList(res: { headers: Record<string, unknown> }, name: stri
   const value = res.headers[name.toLowerCase()];
   if (value === undefined) return [];
   const text = Array.isArray(value) ? value.join(',') : String(value);
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
-

@@ -14,8 +14,20 @@ describe('compileExpressPath (Express 5 paths for the first-match index)', () =>
     ['/time\\:now', [{ segments: ['time:now'], complete: true }]],
     ['/files/*path', [{ segments: ['files'], complete: false }]],
     ['/file.:ext', [{ segments: [], complete: false }]],
-    ['/users{/:id}', [{ segments: ['users'], complete: true }, { segments: ['users', PARAMETER], complete: true }]],
-    ['/{*splat}', [{ segments: [], complete: true }, { segments: [], complete: false }]],
+    [
+      '/users{/:id}',
+      [
+        { segments: ['users'], complete: true },
+        { segments: ['users', PARAMETER], complete: true },
+      ],
+    ],
+    [
+      '/{*splat}',
+      [
+        { segments: [], complete: true },
+        { segments: [], complete: false },
+      ],
+    ],
   ])('%s', (path, expected) => {
     expect(variants(path)).toEqual(expected);
   });

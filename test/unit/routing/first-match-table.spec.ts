@@ -13,14 +13,23 @@ describe('first-match table: lookups', () => {
   });
 
   it('strips one trailing slash, and no more', () => {
-    const { served } = expressTable([['GET', '/users/:id', 'users'], ['GET', '/', 'root']]);
+    const { served } = expressTable([
+      ['GET', '/users/:id', 'users'],
+      ['GET', '/', 'root'],
+    ]);
     expect(served('GET', '/users/1/')).toBe('users');
     expect(served('GET', '/users/1//')).toBeUndefined();
     expect(served('GET', '/')).toBe('root');
   });
 
   it('with strict routing a trailing slash is another path, and a route declared with one requires it', () => {
-    const { served } = expressTable([['GET', '/users/:id', 'users'], ['GET', '/catchall/', 'catchall']], { ignoreTrailingSlash: false });
+    const { served } = expressTable(
+      [
+        ['GET', '/users/:id', 'users'],
+        ['GET', '/catchall/', 'catchall'],
+      ],
+      { ignoreTrailingSlash: false },
+    );
     expect(served('GET', '/users/1')).toBe('users');
     expect(served('GET', '/users/1/')).toBeUndefined();
     expect(served('GET', '/catchall/')).toBe('catchall');
@@ -67,13 +76,19 @@ describe('first-match table: lookups', () => {
 
 describe('first-match table: the methods a path serves', () => {
   it('lists the methods served on the path, HEAD with GET', () => {
-    const { methods, table } = expressTable([['GET', '/items/:id', 'get'], ['PUT', '/items/:id', 'put']]);
+    const { methods, table } = expressTable([
+      ['GET', '/items/:id', 'get'],
+      ['PUT', '/items/:id', 'put'],
+    ]);
     expect(methods('/items/3')).toEqual(['GET', 'HEAD', 'PUT']);
     expect(table.lookupPreflight('GET', '/nothing')).toEqual({});
   });
 
   it('counts only the routes that serve the requested path itself (PUT /a/:p beside GET /a/x)', () => {
-    const { methods, table } = expressTable([['PUT', '/a/:p', 'put'], ['GET', '/a/x', 'get']]);
+    const { methods, table } = expressTable([
+      ['PUT', '/a/:p', 'put'],
+      ['GET', '/a/x', 'get'],
+    ]);
     expect(methods('/a/123')).toEqual(['PUT']);
     expect(methods('/a/x')).toEqual(['GET', 'HEAD', 'PUT']);
     expect(table.lookupPreflight('PUT', '/a/123').served?.header).toBe('PUT');
@@ -97,7 +112,17 @@ describe('first-match table: routes on the same path', () => {
   });
 
   it('an ALL route and a GET route on one path share it; a POST and a GET route do not', () => {
-    expect(expressTable([['ALL', '/x', 'all'], ['GET', '/x', 'get']]).samePaths).toHaveLength(1);
-    expect(expressTable([['POST', '/x', 'post'], ['GET', '/x', 'get']]).samePaths).toHaveLength(0);
+    expect(
+      expressTable([
+        ['ALL', '/x', 'all'],
+        ['GET', '/x', 'get'],
+      ]).samePaths,
+    ).toHaveLength(1);
+    expect(
+      expressTable([
+        ['POST', '/x', 'post'],
+        ['GET', '/x', 'get'],
+      ]).samePaths,
+    ).toHaveLength(0);
   });
 });
