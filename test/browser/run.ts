@@ -4,12 +4,15 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Browser } from 'playwright-core';
+import { readSampleSettings } from '../../sample/cors-options.factory.js';
 import { startDemoServer } from '../../sample/demo-server.js';
 import { CHROMIUM_PATH, launchChromium } from './browser.js';
 import { CaseRun } from './case-run.js';
 import { demoCases, extraCases, sampleCases, type BrowserCase, type SuiteEnv } from './cases.js';
 import { extraAppModule } from './extra-app.js';
+import { samplePortCases } from './sample-ports.js';
 import { closeServer, freePort, portOf, ServerLog, startBlankPageServer, startNest } from './servers.js';
 
 const CASE_TIMEOUT_MS = 15_000;
@@ -57,6 +60,7 @@ async function setUp(res: Resources, log: ServerLog): Promise<SuiteEnv> {
   process.env.PARTNER_ORIGINS = origins.other;
   process.env.CORS_MAX_AGE = '600';
   process.env.CORS_DEBUG = 'false';
+  process.env.DEMO_PORT = String(demoPort);
   const { AppModule } = await import('../../sample/app.module.js');
   const sample = await startNest(AppModule, log);
   res.apps.push(sample.app);
@@ -67,7 +71,8 @@ async function setUp(res: Resources, log: ServerLog): Promise<SuiteEnv> {
   res.apps.push(extra.app);
   const extraBase = `http://localhost:${extra.port}`;
 
-  res.servers.push(await startDemoServer(demoPort, apiBase, '127.0.0.1'));
+  // The demo server describes the configuration the sample application was built from.
+  res.servers.push(await startDemoServer(demoPort, apiBase, '127.0.0.1', readSampleSettings(sample.app.get(ConfigService))));
   res.browser = await launchChromium();
   console.log(`browser suite: Chromium ${res.browser.version()} (${CHROMIUM_PATH}); sample API ${apiBase}, extra app ${extraBase}, pages ${origins.page} ${origins.other}, demo ${origins.demo}`);
   return { origins, api: (path) => `${apiBase}${path}`, extra: (path) => `${extraBase}${path}` };
@@ -116,7 +121,7 @@ async function main(): Promise<number> {
       failed++;
       return 1;
     }
-    for (const c of [...sampleCases, ...extraCases, ...demoCases]) {
+    for (const c of [...sampleCases, ...extraCases, ...demoCases, ...samplePortCases]) {
       if (await runCase(c, env, res.browser!, log)) passed++;
       else failed++;
     }
