@@ -218,6 +218,51 @@ function limitMaxAge(options: CorsPolicyOptions, report: PolicyReport): void {
   }
 }
 
+// Private Network Access guards devices on the user's network (routers, printers, local admin
+// pages): opening it to every origin lets any public web site reach them, as Spring also refuses.
+function refusePrivateNetworkWithAnyOrigin(options: CorsPolicyOptions, report: PolicyReport): void {
+  if (options.allowPrivateNetwork !== true || (options.origin !== '*' && options.origin !== true)) return;
+  report.problem(
+    'private-network-with-wildcard',
+    'allowPrivateNetwork',
+    `true cannot be combined with origin: ${options.origin === '*' ? "'*'" : 'true (reflect any origin)'}: any public web site could then reach this server on the user's private network.`,
+    'List the origins that may reach it explicitly, or set allowPrivateNetwork: false.',
+  );
+}
+
+/**
+ * Origins no one configures: reserved names (RFC 2606 `.invalid` and `.test`), with and without
+ * ports, http and https. A RegExp that accepts one of them accepts strangers' sites too.
+ */
+export const UNRELATED_ORIGIN_PROBES: readonly string[] = [
+  'https://nestjs-route-cors-probe.invalid',
+  'http://nestjs-route-cors-probe.invalid:8080',
+  'https://probe.example.invalid:8443',
+  'http://probe.test',
+  'https://probe.test',
+  'https://another-probe.test:4443',
+];
+
+// `origin: /^.*$/` with credentials (or Private Network Access) is `origin: true` in disguise:
+// refused like it, by probing the RegExp with origins nobody configures.
+function refuseReflectEverythingRegExps(options: CorsPolicyOptions, report: PolicyReport): void {
+  const guarded = options.credentials === true ? 'credentials: true' : options.allowPrivateNetwork === true ? 'allowPrivateNetwork: true' : undefined;
+  if (guarded === undefined) return;
+  for (const { value, field } of originEntries(options)) {
+    if (!(value instanceof RegExp)) continue;
+    // Without the stateful flags, as the engine compiles it.
+    const regexp = new RegExp(value.source, value.flags.replace(/[gy]/g, ''));
+    const probe = UNRELATED_ORIGIN_PROBES.find((origin) => regexp.test(origin));
+    if (probe === undefined) continue;
+    report.problem(
+      'reflect-everything-regexp',
+      field,
+      `${String(value)} also matches ${probe}, an origin no one configured, so with ${guarded} it lets unrelated sites in, as origin: true would.`,
+      'Narrow the RegExp to your own hosts (e.g. /^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$/), or list the origins.',
+    );
+  }
+}
+
 /**
  * Rules that refuse configurations which work but are insecure by accident (refusals beyond what
  * the browser itself enforces). Kept apart from the syntax rules so each can be read on its own.
@@ -226,6 +271,8 @@ export const SECURITY_RULES: readonly PolicyRule[] = [
   refuseHttpOriginsWithCredentials,
   refusePatternsOverPublicSuffixes,
   refuseUnanchoredRegExps,
+  refuseReflectEverythingRegExps,
+  refusePrivateNetworkWithAnyOrigin,
   refuseNonAsciiOrigins,
   refuseForbiddenMethods,
   refuseForbiddenRequestHeaders,

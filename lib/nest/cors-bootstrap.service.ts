@@ -9,7 +9,7 @@ import { describeRoutes } from '../resolution/startup-report.js';
 import { CORS_LOGGER_CONTEXT } from './cors.constants.js';
 import { CORS_MODULE_OPTIONS } from './cors.module-definition.js';
 import type { CorsModuleOptions } from './cors-module-options.interface.js';
-import { duplicateModuleImports } from './module-imports.js';
+import { corsModuleInstances, duplicateModuleImports } from './module-imports.js';
 import { declarationsOf, discoverRoutes, inRegistrationOrder } from './route-discovery.js';
 
 /**
@@ -29,8 +29,11 @@ export class CorsBootstrapService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const duplicates = duplicateModuleImports(this.modules);
+    const instances = corsModuleInstances(this.modules);
+    const duplicates = duplicateModuleImports(this.modules, instances);
     if (duplicates.length > 0) throw new CorsConfigError(duplicates);
+    // Several imports with equal options: the first one does the work, once.
+    if (instances.length > 1 && instances[0]!.options !== this.options) return;
     const adapter = this.adapterHost.httpAdapter;
     // An application context or a microservice has no HTTP routes to protect.
     if (!adapter) return;

@@ -1,0 +1,217 @@
+// Issue 9's findings, through real applications: a second CorsModule.forRoot() import, Private
+// Network Access with '*', reflect-everything RegExps with credentials, and the methods a
+// preflight is told for overlapping routes.
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module, Put, VersioningType, type INestApplication } from '@nestjs/common';
+import { Cors, CorsConfigError, CorsModule } from '../../lib/index.js';
+import { APP_ORIGIN, buildApp, closeAll, createApp, type AppSpec, preflight, send } from './support/app-factory.js';
+
+async function initError(spec: AppSpec): Promise<unknown> {
+  const app = await buildApp(spec);
+  try {
+    await app.init();
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    await app.close().catch(() => undefined);
+  }
+}
+
+function problemsOf(error: unknown): CorsConfigError['problems'] {
+  expect(error).toBeInstanceOf(CorsConfigError);
+  return (error as CorsConfigError).problems;
+}
+
+@Controller('items')
+class ItemsController {
+  @Get()
+  list() {
+    return [];
+  }
+}
+
+describe('CorsModule imported twice with options (item 1)', () => {
+  const rootOptions = CorsModule.forRoot({ origin: [APP_ORIGIN], credentials: true });
+
+  @Module({ imports: [CorsModule.forRoot({ origin: '*' })], controllers: [ItemsController] })
+  class FeatureModule {}
+
+  it('stops start-up naming the modules that import it, and the fix', async () => {
+    const problems = problemsOf(await initError({ noCorsModule: true, imports: [rootOptions, FeatureModule] }));
+    expect(problems).toHaveLength(1);
+    const [problem] = problems;
+    expect(problem!.code).toBe('duplicate-module-import');
+    expect(problem!.message).toContain('FeatureModule');
+    expect(problem!.message).toMatch(/imported 2 times/);
+    expect(problem!.fix).toMatch(/once, in the root module/);
+  });
+
+  it('the same DynamicModule object imported twice is one module: starts', async () => {
+    @Module({ imports: [rootOptions], controllers: [ItemsController] })
+    class SharingModule {}
+    expect(await initError({ noCorsModule: true, imports: [rootOptions, SharingModule] })).toBeUndefined();
+  });
+
+  it('two imports with identical options change nothing: starts', async () => {
+    @Module({ imports: [CorsModule.forRoot({ origin: [APP_ORIGIN] })], controllers: [ItemsController] })
+    class SameOptionsModule {}
+    expect(await initError({ noCorsModule: true, imports: [CorsModule.forRoot({ origin: [APP_ORIGIN] }), SameOptionsModule] })).toBeUndefined();
+  });
+});
+
+describe("Private Network Access with '*' or origin: true (item 2)", () => {
+  @Controller('devices')
+  class DevicesController {
+    @Cors({ origin: '*' })
+    @Get('open')
+    open() {
+      return 'open';
+    }
+  }
+
+  it.each([
+    ['the global policy', { origin: '*', allowPrivateNetwork: true }, 'global policy'],
+    ['a named policy', { policies: { lan: { origin: true, allowPrivateNetwork: true } } }, 'policy "lan"'],
+  ])('is refused in %s', async (_name, cors, source) => {
+    const problems = problemsOf(await initError({ cors: cors as AppSpec['cors'], controllers: [ItemsController] }));
+    expect(problems.map((p) => [p.code, p.field])).toContainEqual(['private-network-with-wildcard', 'allowPrivateNetwork']);
+    expect(problems.find((p) => p.code === 'private-network-with-wildcard')!.source).toContain(source);
+  });
+
+  it("is refused where an effective policy combines them (global allowPrivateNetwork, @Cors({ origin: '*' }))", async () => {
+    const problems = problemsOf(await initError({ cors: { origin: [APP_ORIGIN], allowPrivateNetwork: true }, controllers: [DevicesController] }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.code).toBe('private-network-with-wildcard');
+    expect(problems[0]!.source).toContain('GET /devices/open (DevicesController.open)');
+  });
+});
+
+describe('RegExps that reflect every origin, with credentials (item 3)', () => {
+  it.each([/^.*$/, /^https?:\/\/.*$/, /^.+$/])('%s with credentials is refused like origin: true, naming the probe', async (regexp) => {
+    const problems = problemsOf(await initError({ cors: { origin: [APP_ORIGIN, regexp], credentials: true }, controllers: [ItemsController] }));
+    expect(problems.map((p) => [p.code, p.field])).toEqual([['reflect-everything-regexp', 'origin[1]']]);
+    expect(problems[0]!.message).toMatch(/also matches https?:\/\/[a-z.-]+\.(invalid|test)(:\d+)?,/);
+  });
+
+  it('a RegExp narrowed to your own hosts starts, with credentials', async () => {
+    expect(
+      await initError({ cors: { origin: [/^https:\/\/([a-z0-9-]+\.)?example\.com$/], credentials: true }, controllers: [ItemsController] }),
+    ).toBeUndefined();
+  });
+
+  it('without credentials, a wide RegExp is a choice, not a mistake', async () => {
+    expect(await initError({ cors: { origin: /^.*$/ }, controllers: [ItemsController] })).toBeUndefined();
+  });
+});
+
+describe('Access-Control-Allow-Methods for overlapping routes (item 4)', () => {
+  @Controller('a')
+  class OverlapController {
+    @Put(':p')
+    put() {
+      return 'put';
+    }
+
+    @Get('x')
+    get() {
+      return 'get';
+    }
+  }
+
+  let app: INestApplication | undefined;
+  afterAll(() => closeAll(app));
+
+  it('lists the methods served on the requested path, not on another path of the matched pattern', async () => {
+    app = await createApp({ cors: { origin: [APP_ORIGIN] }, controllers: [OverlapController] });
+    const onParameter = await preflight(app, '/a/123', APP_ORIGIN, 'PUT');
+    expect(onParameter.status).toBe(204);
+    expect(onParameter.headers['access-control-allow-methods']).toBe('PUT');
+    const onLiteral = await preflight(app, '/a/x', APP_ORIGIN, 'PUT');
+    expect(onLiteral.status).toBe(204);
+    expect(onLiteral.headers['access-control-allow-methods']?.split(',').sort()).toEqual(['GET', 'HEAD', 'PUT']);
+  });
+});
+
+describe('module- and route-level problems carry their codes (item 7)', () => {
+  @Cors({ origin: [APP_ORIGIN] })
+  @Cors({ origin: '*' })
+  @Controller('stacked')
+  class StackedController {
+    @Get()
+    get() {
+      return 'x';
+    }
+  }
+
+  @Controller({ path: 'versioned', version: '1' })
+  class V1Controller {
+    @Cors({ origin: [APP_ORIGIN] })
+    @Get()
+    get() {
+      return 'v1';
+    }
+  }
+
+  @Controller({ path: 'versioned', version: '2' })
+  class V2Controller {
+    @Cors('ghost')
+    @Get()
+    get() {
+      return 'v2';
+    }
+
+    @Cors({ origin: '*' })
+    @Get('other')
+    other() {
+      return 'other';
+    }
+  }
+
+  it('unknown-policy, stacked-decorators, invalid-policies-option', async () => {
+    const problems = problemsOf(
+      await initError({ cors: { origin: [APP_ORIGIN], policies: [] as unknown as Record<string, never> }, controllers: [StackedController, V2Controller] }),
+    );
+    expect(problems.map((p) => p.code).sort()).toEqual(['invalid-policies-option', 'stacked-decorators', 'unknown-policy']);
+  });
+
+  it('same-path-different-policies', async () => {
+    const problems = problemsOf(
+      await initError({
+        cors: { origin: [APP_ORIGIN], policies: { ghost: { origin: '*' } } },
+        controllers: [V1Controller, V2Controller],
+        configure: (app) => app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' }),
+      }),
+    );
+    expect(problems.map((p) => p.code)).toEqual(['same-path-different-policies']);
+  });
+});
+
+describe('what is sent without Origin (item 6, as the README says)', () => {
+  @Controller('open')
+  class OpenController {
+    @Cors({ origin: '*' })
+    @Get()
+    open() {
+      return 'open';
+    }
+
+    @Get('listed')
+    listed() {
+      return 'listed';
+    }
+  }
+
+  let app: INestApplication | undefined;
+  afterAll(() => closeAll(app));
+
+  it("a '*' policy sends Access-Control-Allow-Origin: * without Origin too (cache-friendly, as the cors package); a list policy sends none", async () => {
+    app = await createApp({ cors: { origin: [APP_ORIGIN] }, controllers: [OpenController] });
+    const open = await send(app, 'get', '/open');
+    expect(open.headers['access-control-allow-origin']).toBe('*');
+    expect(open.headers.vary ?? '').not.toMatch(/origin/i);
+    const listed = await send(app, 'get', '/open/listed');
+    expect(listed.headers['access-control-allow-origin']).toBeUndefined();
+    expect(listed.headers.vary).toMatch(/Origin/);
+  });
+});
