@@ -4,6 +4,11 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/browser/', '/test/pack/'],
+  // `npm run test:unit` runs with --coverage: the threshold is on the package's own code.
+  collectCoverageFrom: ['lib/**/*.ts'],
+  coverageProvider: 'v8',
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageThreshold: { global: { lines: 95, branches: 95, statements: 95, functions: 95 } },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -84,7 +84,10 @@ export class CaseRun {
     this.checkPreflight(label, o, expect);
     if (expect.sent === false) {
       const reached = o.server.filter((h) => h.method !== 'OPTIONS');
-      this.check(reached.length === 0, `${label}: the request reached the server (${reached.map((h) => `${h.method} ${h.status}`).join(', ')}) though it must not be sent`);
+      this.check(
+        reached.length === 0,
+        `${label}: the request reached the server (${reached.map((h) => `${h.method} ${h.status}`).join(', ')}) though it must not be sent`,
+      );
     } else if (expect.status !== undefined) {
       this.eq(`${label}: network status`, o.actual?.status, expect.status);
     }

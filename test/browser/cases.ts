@@ -48,7 +48,11 @@ export const sampleCases: BrowserCase[] = [
   {
     name: 'public GET /feed from any origin',
     async run(t, { origins, api }) {
-      for (const [label, origin] of [['allowed origin', origins.page], ['other port', origins.other], ['127.0.0.1', origins.ip]] as const) {
+      for (const [label, origin] of [
+        ['allowed origin', origins.page],
+        ['other port', origins.other],
+        ['127.0.0.1', origins.ip],
+      ] as const) {
         const o = await t.fetch(await t.tab(origin), { url: api('/feed') });
         t.allowed(`from ${label}:`, o, { status: 200, preflight: 'none', body: 'Per-route CORS' });
         t.eq(`from ${label}: Access-Control-Allow-Origin`, o.actual?.responseHeaders['access-control-allow-origin'], '*');
@@ -102,7 +106,9 @@ export const sampleCases: BrowserCase[] = [
       t.blocked('GET /account/me from 127.0.0.1:', me, { preflight: 'none' });
       t.eq('no Access-Control-Allow-Origin for 127.0.0.1', me.actual?.responseHeaders['access-control-allow-origin'], undefined);
       const held = me.actual?.cookies.find((c) => c.name === 'sample_session');
-      t.note(`cookie sent: ${me.server.some((h) => h.cookie?.includes('sample_session=')) ? 'yes' : `no${held?.blockedReasons.length ? ` (${held.blockedReasons.join(', ')})` : ''}`}`);
+      t.note(
+        `cookie sent: ${me.server.some((h) => h.cookie?.includes('sample_session=')) ? 'yes' : `no${held?.blockedReasons.length ? ` (${held.blockedReasons.join(', ')})` : ''}`}`,
+      );
     },
   },
   {
@@ -117,8 +123,14 @@ export const sampleCases: BrowserCase[] = [
       t.allowed('PUT /account/profile:', o, { status: 200, preflight: 204, body: '"theme":"light"' });
       const pre = o.preflight?.responseHeaders ?? {};
       t.eq('preflight Access-Control-Allow-Origin', pre['access-control-allow-origin'], origins.page);
-      t.check(/\bPUT\b/.test(pre['access-control-allow-methods'] ?? ''), `preflight Access-Control-Allow-Methods lacks PUT: ${pre['access-control-allow-methods']}`);
-      t.check(/\bauthorization\b/i.test(pre['access-control-allow-headers'] ?? ''), `preflight Access-Control-Allow-Headers lacks authorization: ${pre['access-control-allow-headers']}`);
+      t.check(
+        /\bPUT\b/.test(pre['access-control-allow-methods'] ?? ''),
+        `preflight Access-Control-Allow-Methods lacks PUT: ${pre['access-control-allow-methods']}`,
+      );
+      t.check(
+        /\bauthorization\b/i.test(pre['access-control-allow-headers'] ?? ''),
+        `preflight Access-Control-Allow-Headers lacks authorization: ${pre['access-control-allow-headers']}`,
+      );
       t.eq('preflight Access-Control-Max-Age', pre['access-control-max-age'], '600');
       t.eq('server saw', o.server.map((h) => `${h.method} ${h.status}`).join(', '), 'OPTIONS 204, PUT 200');
     },
@@ -126,7 +138,10 @@ export const sampleCases: BrowserCase[] = [
   {
     name: 'PUT /account/profile blocked from another origin: preflight refused, request never sent',
     async run(t, { origins, api }) {
-      for (const [label, origin] of [['other port', origins.other], ['127.0.0.1', origins.ip]] as const) {
+      for (const [label, origin] of [
+        ['other port', origins.other],
+        ['127.0.0.1', origins.ip],
+      ] as const) {
         const o = await t.fetch(await t.tab(origin), {
           url: api('/account/profile'),
           method: 'PUT',
@@ -204,7 +219,7 @@ export const sampleCases: BrowserCase[] = [
       const partner = await t.fetch(await t.tab(origins.other), { url: api('/partners/catalog') });
       t.allowed('GET /partners/catalog from the partner origin (other port):', partner, { status: 200, preflight: 'none', body: 'A-1' });
       const front = await t.fetch(await t.tab(origins.page), { url: api('/partners/catalog') });
-      t.blocked('from the global policy\'s origin:', front, { status: 200, preflight: 'none' });
+      t.blocked("from the global policy's origin:", front, { status: 200, preflight: 'none' });
     },
   },
 ];
@@ -213,7 +228,10 @@ export const extraCases: BrowserCase[] = [
   {
     name: 'port pattern policy http://localhost:* (extra app)',
     async run(t, { origins, extra }) {
-      for (const [label, origin] of [['page port', origins.page], ['other port', origins.other]] as const) {
+      for (const [label, origin] of [
+        ['page port', origins.page],
+        ['other port', origins.other],
+      ] as const) {
         const o = await t.fetch(await t.tab(origin), { url: extra('/tools/ports') });
         t.allowed(`GET /tools/ports from localhost ${label}:`, o, { status: 200, preflight: 'none', body: 'ports' });
       }

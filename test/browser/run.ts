@@ -74,7 +74,9 @@ async function setUp(res: Resources, log: ServerLog): Promise<SuiteEnv> {
   // The demo server describes the configuration the sample application was built from.
   res.servers.push(await startDemoServer(demoPort, apiBase, '127.0.0.1', readSampleSettings(sample.app.get(ConfigService))));
   res.browser = await launchChromium();
-  console.log(`browser suite: Chromium ${res.browser.version()} (${CHROMIUM_PATH}); sample API ${apiBase}, extra app ${extraBase}, pages ${origins.page} ${origins.other}, demo ${origins.demo}`);
+  console.log(
+    `browser suite: Chromium ${res.browser.version()} (${CHROMIUM_PATH}); sample API ${apiBase}, extra app ${extraBase}, pages ${origins.page} ${origins.other}, demo ${origins.demo}`,
+  );
   return { origins, api: (path) => `${apiBase}${path}`, extra: (path) => `${extraBase}${path}` };
 }
 
