@@ -52,7 +52,8 @@ class Candidate {
     readonly order: number,
     readonly route: OrderedRoute<RouteEntry>,
     readonly served: MethodSet,
-    readonly compiled: CompiledPath,
+    /** The framework's matcher, kept only for routes with a variant the index cannot judge alone. */
+    readonly matches: ((path: string) => boolean) | undefined,
   ) {}
 
   serves(method: string): boolean {
@@ -62,10 +63,10 @@ class Candidate {
 }
 
 class IndexNode {
-  /** Literal child segments; a lone one is also kept apart, to be compared without slicing the path. */
-  statics: Map<string, IndexNode> | undefined;
+  /** A lone literal child segment, compared without slicing the path; with more, the `statics` map. */
   onlyStatic: string | undefined;
   onlyStaticNode: IndexNode | undefined;
+  statics: Map<string, IndexNode> | undefined;
   parameter: IndexNode | undefined;
   /** Routes with a complete variant ending here. */
   ends: Candidate[] | undefined;
@@ -73,6 +74,25 @@ class IndexNode {
   endsServed: MethodSet | undefined;
   /** Routes with an incomplete variant whose known segments end here: their matcher decides. */
   checks: Candidate[] | undefined;
+
+  /** The child for a literal segment, created if needed. */
+  literalChild(key: string): IndexNode {
+    if (this.statics) {
+      let child = this.statics.get(key);
+      if (!child) this.statics.set(key, (child = new IndexNode()));
+      return child;
+    }
+    if (this.onlyStatic === undefined) {
+      this.onlyStatic = key;
+      return (this.onlyStaticNode = new IndexNode());
+    }
+    if (this.onlyStatic === key) return this.onlyStaticNode!;
+    this.statics = new Map([[this.onlyStatic, this.onlyStaticNode!]]);
+    this.onlyStatic = this.onlyStaticNode = undefined;
+    const child = new IndexNode();
+    this.statics.set(key, child);
+    return child;
+  }
 }
 
 /**
@@ -100,6 +120,7 @@ export class FirstMatchTable implements RouteTable {
     const samePaths: SamePath<RouteEntry>[] = [];
     const byKey = new Map<string, Candidate[]>();
     const servedSets = new Map<string, MethodSet>();
+    const variantsOf = new Map<Candidate, readonly PathVariant[]>();
     const candidates = routes.map((route, order) => {
       const compiled = options.compile(route.path);
       let served = servedSets.get(route.method);
@@ -107,7 +128,8 @@ export class FirstMatchTable implements RouteTable {
         served = table.methodSetOf(route.method === 'ALL' ? ALL_METHODS : route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]);
         servedSets.set(route.method, served);
       }
-      const candidate = new Candidate(order, route, served, compiled);
+      const candidate = new Candidate(order, route, served, compiled.variants.every((v) => v.complete) ? undefined : compiled.matches);
+      variantsOf.set(candidate, compiled.variants);
       let reported: Set<Candidate> | undefined;
       for (const variant of compiled.variants) {
         table.insert(variant, candidate);
@@ -128,7 +150,7 @@ export class FirstMatchTable implements RouteTable {
     });
     const neverReached: NeverReached<RouteEntry>[] = [];
     for (const candidate of candidates) {
-      const servedBy = table.earlierServing(candidate, byKey);
+      const servedBy = table.earlierServing(candidate, variantsOf.get(candidate)!, byKey);
       if (servedBy) neverReached.push({ route: candidate.route, servedBy: servedBy.route });
     }
     return { table, samePaths, neverReached };
@@ -150,15 +172,7 @@ export class FirstMatchTable implements RouteTable {
       if (segment === PARAMETER) {
         node = node.parameter ??= new IndexNode();
       } else {
-        const key = this.options.caseSensitive ? segment : segment.toLowerCase();
-        node.statics ??= new Map();
-        let child = node.statics.get(key);
-        if (!child) {
-          node.statics.set(key, (child = new IndexNode()));
-          node.onlyStatic = node.statics.size === 1 ? key : undefined;
-          node.onlyStaticNode = node.statics.size === 1 ? child : undefined;
-        }
-        node = child;
+        node = node.literalChild(this.options.caseSensitive ? segment : segment.toLowerCase());
       }
     }
     if (variant.complete) (node.ends ??= []).push(candidate);
@@ -189,7 +203,7 @@ export class FirstMatchTable implements RouteTable {
       }
       let end = path.indexOf('/', start);
       if (end < 0 || end > length) end = length;
-      const literal: IndexNode | undefined = this.literalChild(node, path, start, end);
+      const literal: IndexNode | undefined = this.literalChildAt(node, path, start, end);
       const parameter: IndexNode | undefined = end > start ? node.parameter : undefined;
       // Both may lead to a match: follow the parameter branch apart, then go on with the literal one.
       if (literal && parameter) this.visit(parameter, path, length, end + 1, id);
@@ -199,7 +213,7 @@ export class FirstMatchTable implements RouteTable {
   }
 
   /** The child for the literal segment path[start, end), comparing without copying where it can. */
-  private literalChild(node: IndexNode, path: string, start: number, end: number): IndexNode | undefined {
+  private literalChildAt(node: IndexNode, path: string, start: number, end: number): IndexNode | undefined {
     const only = node.onlyStatic;
     if (only !== undefined) {
       if (end - start !== only.length) return undefined;
@@ -216,7 +230,7 @@ export class FirstMatchTable implements RouteTable {
     for (const candidate of checks) {
       if (candidate.tested === id) continue;
       candidate.tested = id;
-      if (candidate.found !== id && candidate.compiled.matches(path)) {
+      if (candidate.found !== id && candidate.matches!(path)) {
         candidate.found = id;
         this.foundList.push(candidate);
       }
@@ -262,13 +276,13 @@ export class FirstMatchTable implements RouteTable {
    * The earlier route that serves every path of this one, when that is certain: each variant is
    * on the same path pattern as an earlier route, or is literal and matched by an earlier route.
    */
-  private earlierServing(candidate: Candidate, byKey: ReadonlyMap<string, readonly Candidate[]>): Candidate | undefined {
+  private earlierServing(candidate: Candidate, variants: readonly PathVariant[], byKey: ReadonlyMap<string, readonly Candidate[]>): Candidate | undefined {
     let servedBy: Candidate | undefined;
     const covers = (other: Candidate) =>
       other.order < candidate.order &&
       !other.route.passesOn &&
       (candidate.route.method === 'ALL' ? other.route.method === 'ALL' : other.serves(candidate.route.method));
-    for (const variant of candidate.compiled.variants) {
+    for (const variant of variants) {
       const key = this.options.caseSensitive ? variant.key : variant.key.toLowerCase();
       let earlier = byKey.get(key)?.find(covers);
       if (!earlier && variant.complete && !variant.segments.includes(PARAMETER)) {
