@@ -1,6 +1,11 @@
 /**
  * Stable identifiers of configuration problems (and warnings), to match them without matching
  * message text. The README lists each with its meaning.
+ *
+ * @example
+ * ```ts
+ * await expect(app.init()).rejects.toMatchObject({ problems: [expect.objectContaining({ code: 'wildcard-with-credentials' })] });
+ * ```
  */
 export const CORS_PROBLEM_CODES = [
   // The shape of a policy
@@ -62,6 +67,16 @@ export interface CorsConfigProblem {
 /**
  * Thrown when a CORS configuration is invalid. It lists every problem found, not only the first,
  * each with where it comes from, the field and the fix.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await app.init();
+ * } catch (error) {
+ *   if (error instanceof CorsConfigError) console.error(error.problems.map((p) => `${p.code}: ${p.source}`));
+ *   throw error;
+ * }
+ * ```
  */
 export class CorsConfigError extends Error {
   readonly problems: readonly CorsConfigProblem[];

@@ -2,6 +2,11 @@
  * The options of one CORS policy. The fields and their meaning are those of the `cors` package
  * (and so of Nest's `app.enableCors()`), so existing option objects can be passed unchanged;
  * `allowPrivateNetwork` is the one addition.
+ *
+ * @example
+ * ```ts
+ * const partner: CorsPolicyOptions = { origin: ['https://partner.example.org'], methods: ['GET'], maxAge: 600 };
+ * ```
  */
 export interface CorsPolicyOptions {
   /**
@@ -86,7 +91,14 @@ export type CustomOrigin =
   | ((requestOrigin: string | undefined, callback: OriginCallback) => void)
   | ((requestOrigin: string | undefined) => StaticOrigin | null | undefined | Promise<StaticOrigin | null | undefined>);
 
-/** Every form the `origin` option takes. */
+/**
+ * Every form the `origin` option takes.
+ *
+ * @example
+ * ```ts
+ * const origin: CorsOrigin = ['https://app.example.com', 'https://*.example.com', /^https:\/\/[a-z]+\.example\.org$/];
+ * ```
+ */
 export type CorsOrigin = StaticOrigin | CustomOrigin;
 
 /** The option names a policy accepts; anything else is a configuration error. */

@@ -6,6 +6,16 @@ import { validatePolicy } from './validate-policy.js';
  * `"https://a.com, https://b.com"` or one per line. Entries are trimmed and validated like the
  * `origin` option (exact origins and patterns); `'*'` is accepted only alone, and returned as `'*'`.
  * Throws a CorsConfigError naming every bad entry; `name` (e.g. `CORS_ORIGINS`) prefixes the fields.
+ *
+ * @example
+ * ```ts
+ * parseOrigins('https://app.example.com, https://*.example.com', 'CORS_ORIGINS');
+ * // ['https://app.example.com', 'https://*.example.com']
+ * CorsModule.forRootAsync({
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ origin: parseOrigins(config.getOrThrow('CORS_ORIGINS'), 'CORS_ORIGINS') }),
+ * });
+ * ```
  */
 export function parseOrigins(text: string, name = 'origins'): string[] | '*' {
   if (typeof text !== 'string') {

@@ -1,4 +1,11 @@
-/** Metadata key under which @Cors() stores its argument on a controller or a handler. */
+/**
+ * Metadata key under which @Cors() stores its argument (a CorsRouteMetadata) on a controller or a handler.
+ *
+ * @example
+ * ```ts
+ * const meta = this.reflector.getAllAndOverride<CorsRouteMetadata>(CORS_METADATA, [context.getHandler(), context.getClass()]);
+ * ```
+ */
 export const CORS_METADATA = 'nestjs-route-cors:policy';
 
 /** Set when a second @Cors() lands on the same controller or handler (only one would apply). */

@@ -10,6 +10,23 @@ import type { CorsRouteMetadata } from './cors-module-options.interface.js';
  *   on a handler, the controller's fields) as the base, then the fields apply.
  * - `@Cors(false)`: no CORS on this route (a handler's own `@Cors(...)` enables it again).
  * - `@Cors()`: the inherited policy, enabled again under a disabled controller.
+ *
+ * @example
+ * ```ts
+ * @Cors('public') // the named policy "public"
+ * @Controller('feed')
+ * export class FeedController {
+ *   @Get() list() {}
+ *
+ *   @Get('export')
+ *   @Cors({ exposedHeaders: ['X-Total-Count'] }) // one field overridden
+ *   export() {}
+ *
+ *   @Post('internal')
+ *   @Cors(false) // no CORS: no headers, preflights refused
+ *   internal() {}
+ * }
+ * ```
  */
 export function Cors(policy: CorsPolicyOptions | string | false = {}, options?: CorsPolicyOptions): CustomDecorator<string> {
   const setMetadata = SetMetadata<string, CorsRouteMetadata>(CORS_METADATA, corsMetadata(policy, options));

@@ -1,6 +1,15 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { CorsModuleOptions } from './cors-module-options.interface.js';
 
+/**
+ * `CORS_MODULE_OPTIONS`: the injection token of the module options (as resolved by forRoot or
+ * forRootAsync), for providers that need them.
+ *
+ * @example
+ * ```ts
+ * constructor(@Inject(CORS_MODULE_OPTIONS) private readonly corsOptions: CorsModuleOptions) {}
+ * ```
+ */
 export const {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN: CORS_MODULE_OPTIONS,
