@@ -39,15 +39,29 @@ export interface FirstMatchBuild {
 
 const ALL_SET: ReadonlySet<string> = new Set(ALL_METHODS);
 const SLASH = 0x2f;
+/** The `depths` bit of routes at any depth (and of depths beyond it). */
+const ANY_DEPTH = 30;
+
+/** The number of segments of path[start, length) (past `length`: none). */
+function segmentsFrom(path: string, start: number, length: number): number {
+  if (start > length) return 0;
+  let count = 1;
+  for (let i = path.indexOf('/', start); i >= 0 && i < length; i = path.indexOf('/', i + 1)) count++;
+  return count;
+}
+
+/** Whether a route at or below the node may match a path with `remaining` more segments. */
+function reaches(node: IndexNode, remaining: number): boolean {
+  return (node.depths & (1 << ANY_DEPTH)) !== 0 || (remaining < ANY_DEPTH && (node.depths & (1 << remaining)) !== 0);
+}
+
+/** Up to this many literal children are compared one by one; more are found by hash. */
+const FEW_LITERALS = 8;
 /** Distinct method combinations kept; beyond it, a set is built per request. */
 const MAX_METHOD_SETS = 256;
 
 /** A route in the index. */
 class Candidate {
-  /** Lookup in which it was last found / last tested with the framework's matcher. */
-  found = 0;
-  tested = 0;
-
   constructor(
     readonly order: number,
     readonly route: OrderedRoute<RouteEntry>,
@@ -63,36 +77,74 @@ class Candidate {
 }
 
 class IndexNode {
-  /** A lone literal child segment, compared without slicing the path; with more, the `statics` map. */
-  onlyStatic: string | undefined;
-  onlyStaticNode: IndexNode | undefined;
-  statics: Map<string, IndexNode> | undefined;
+  /** Literal children: a few in a list (compared directly), more in `statics` by the hash of their segment. */
+  few: IndexNode[] | undefined;
+  statics: Map<number, IndexNode | IndexNode[]> | undefined;
   parameter: IndexNode | undefined;
   /** Routes with a complete variant ending here. */
   ends: Candidate[] | undefined;
   /** The methods the routes in `ends` serve, computed on first use. */
   endsServed: MethodSet | undefined;
+  /** The routes in `ends` serving each method looked up so far (only methods in ALL_METHODS: bounded). */
+  endsByMethod: Map<string, Candidate[]> | undefined;
   /** Routes with an incomplete variant whose known segments end here: their matcher decides. */
   checks: Candidate[] | undefined;
+  /** The earliest registration order of a route at this node or below it. */
+  firstOrder = Infinity;
+  /** Bit k: a route ends k segments below this node; bit ANY_DEPTH: a route whose matcher decides is at or below it. */
+  depths = 0;
+
+  /** `segment`: the literal text leading to this node from its parent (lower-case when matching ignores case). */
+  constructor(readonly segment = '') {}
 
   /** The child for a literal segment, created if needed. */
-  literalChild(key: string): IndexNode {
-    if (this.statics) {
-      let child = this.statics.get(key);
-      if (!child) this.statics.set(key, (child = new IndexNode()));
-      return child;
+  literalChild(segment: string): IndexNode {
+    const known = this.few ? this.few.find((node) => node.segment === segment) : this.inStatics(segment, segmentHash(segment, 0, segment.length, false));
+    if (known) return known;
+    const child = new IndexNode(segment);
+    if (!this.statics && (this.few ??= []).length < FEW_LITERALS) {
+      this.few.push(child);
+    } else {
+      this.statics ??= new Map();
+      for (const node of [...(this.few ?? []), child]) {
+        const hash = segmentHash(node.segment, 0, node.segment.length, false);
+        const bucket = this.statics.get(hash);
+        this.statics.set(hash, bucket === undefined ? node : Array.isArray(bucket) ? [...bucket, node] : [bucket, node]);
+      }
+      this.few = undefined;
     }
-    if (this.onlyStatic === undefined) {
-      this.onlyStatic = key;
-      return (this.onlyStaticNode = new IndexNode());
-    }
-    if (this.onlyStatic === key) return this.onlyStaticNode!;
-    this.statics = new Map([[this.onlyStatic, this.onlyStaticNode!]]);
-    this.onlyStatic = this.onlyStaticNode = undefined;
-    const child = new IndexNode();
-    this.statics.set(key, child);
     return child;
   }
+
+  private inStatics(segment: string, hash: number): IndexNode | undefined {
+    const bucket = this.statics?.get(hash);
+    return Array.isArray(bucket) ? bucket.find((node) => node.segment === segment) : bucket?.segment === segment ? bucket : undefined;
+  }
+}
+
+/**
+ * A hash of text[start, end), with ASCII letters folded to lower case when `foldCase`: literal
+ * children are found without slicing or lower-casing the request path. Kept within V8's small
+ * integers, which make fast Map keys.
+ */
+function segmentHash(text: string, start: number, end: number, foldCase: boolean): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (foldCase && c >= 65 && c <= 90) c += 32;
+    hash = (hash * 31 + c) & 0x3fffffff;
+  }
+  return hash;
+}
+
+/** Whether text[start, start + literal.length) is `literal` (a lower-case literal, when `foldCase`). */
+function sameSegment(text: string, start: number, literal: string, foldCase: boolean): boolean {
+  for (let i = 0; i < literal.length; i++) {
+    let c = text.charCodeAt(start + i);
+    if (foldCase && c >= 65 && c <= 90) c += 32;
+    if (c !== literal.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /**
@@ -106,13 +158,20 @@ class IndexNode {
 export class FirstMatchTable implements RouteTable {
   private readonly root = new IndexNode();
   private readonly methodSets = new Map<string, MethodSet>();
-  /** Scratch state of the current lookup (lookups are synchronous, so one is enough). */
-  private readonly foundList: Candidate[] = [];
-  /** The node whose `ends` gave every route found, when one did (then its methods are precomputed). */
-  private foundAt: IndexNode | undefined;
-  private lookupId = 0;
+  // The state of the current lookup (see walk()).
+  private method = '';
+  private withServed = false;
+  private best: Candidate | undefined;
+  private bestPassing: Candidate | undefined;
+  private served: MethodSet | undefined;
+  private moreServed: MethodSet[] | undefined;
 
-  private constructor(private readonly options: FirstMatchOptions) {}
+  /** Literal segments compare with ASCII letters folded to lower case (case-insensitive routing). */
+  private readonly foldCase: boolean;
+
+  private constructor(private readonly options: FirstMatchOptions) {
+    this.foldCase = !options.caseSensitive;
+  }
 
   /** Builds the table from routes in registration order. */
   static build(routes: readonly OrderedRoute<RouteEntry>[], options: FirstMatchOptions): FirstMatchBuild {
@@ -157,107 +216,154 @@ export class FirstMatchTable implements RouteTable {
   }
 
   find(method: string, path: string): RouteEntry | undefined {
-    return pick(this.collect(path), method)?.route.value;
+    this.walk(method, path, false);
+    return (this.best ?? this.bestPassing)?.route.value;
   }
 
   lookupPreflight(method: string, path: string): PreflightLookup {
-    const found = this.collect(path);
-    if (found.length === 0) return {};
-    return { entry: pick(found, method)?.route.value, served: this.servedBy(found) };
+    this.walk(method, path, true);
+    const served = this.servedSet();
+    if (served === undefined) return {};
+    return { entry: (this.best ?? this.bestPassing)?.route.value, served };
   }
 
   private insert(variant: PathVariant, candidate: Candidate): void {
+    const { segments, complete } = variant;
     let node = this.root;
-    for (const segment of variant.segments) {
-      if (segment === PARAMETER) {
-        node = node.parameter ??= new IndexNode();
-      } else {
-        node = node.literalChild(this.options.caseSensitive ? segment : segment.toLowerCase());
-      }
+    for (let depth = 0; ; depth++) {
+      node.firstOrder = Math.min(node.firstOrder, candidate.order);
+      // How many more segments a path may have here to reach this route (any, for the matcher's routes).
+      const below = segments.length - depth;
+      if (complete && below < ANY_DEPTH) node.depths |= 1 << below;
+      else node.depths |= 1 << ANY_DEPTH;
+      if (depth === segments.length) break;
+      const segment = segments[depth]!;
+      node = segment === PARAMETER ? (node.parameter ??= new IndexNode()) : node.literalChild(this.options.caseSensitive ? segment : segment.toLowerCase());
     }
-    if (variant.complete) (node.ends ??= []).push(candidate);
+    if (complete) (node.ends ??= []).push(candidate);
     else (node.checks ??= []).push(candidate);
   }
 
-  /** Every route that matches the path, each once, in no particular order. */
-  private collect(path: string): Candidate[] {
-    const found = this.foundList;
-    found.length = 0;
-    this.foundAt = undefined;
+  /**
+   * Finds the route a first-match framework serves `method` on `path` with (`best`, or, when only
+   * routes that pass requests on match, `bestPassing`); with `withServed`, also the methods of
+   * every route that matches (`served`, `moreServed`). Lookups are synchronous, so one set of
+   * fields holds the state of the current one.
+   */
+  private walk(method: string, path: string, withServed: boolean): void {
+    this.method = method;
+    this.withServed = withServed;
+    this.best = this.bestPassing = undefined;
+    this.served = undefined;
+    this.moreServed = undefined;
     // Express's non-strict routing: one trailing slash more matches (the matcher sees it as sent).
     let length = path.length;
     if (this.options.ignoreTrailingSlash && length > 1 && path.charCodeAt(length - 1) === SLASH) length--;
     // "/" has no segment; any other path has one after each slash.
-    this.visit(this.root, path, length, length === 1 ? 2 : 1, ++this.lookupId);
-    return found;
+    this.visit(this.root, path, length, length === 1 ? 2 : 1);
   }
 
   /** Walks the index from a node, at the segment starting at `start` (past `length`: none left). */
-  private visit(from: IndexNode, path: string, length: number, start: number, id: number): void {
+  private visit(from: IndexNode, path: string, length: number, start: number): void {
     let node: IndexNode | undefined = from;
     while (node) {
-      if (node.checks) this.runChecks(node.checks, path, id);
+      if (node.checks) this.runChecks(node.checks, path);
       if (start > length) {
-        this.takeEnds(node, id);
+        if (node.ends) this.takeEnds(node);
         return;
       }
       let end = path.indexOf('/', start);
       if (end < 0 || end > length) end = length;
       const literal: IndexNode | undefined = this.literalChildAt(node, path, start, end);
       const parameter: IndexNode | undefined = end > start ? node.parameter : undefined;
-      // Both may lead to a match: follow the parameter branch apart, then go on with the literal one.
-      if (literal && parameter) this.visit(parameter, path, length, end + 1, id);
-      node = literal ?? parameter;
       start = end + 1;
-    }
-  }
-
-  /** The child for the literal segment path[start, end), comparing without copying where it can. */
-  private literalChildAt(node: IndexNode, path: string, start: number, end: number): IndexNode | undefined {
-    const only = node.onlyStatic;
-    if (only !== undefined) {
-      if (end - start !== only.length) return undefined;
-      if (path.startsWith(only, start)) return node.onlyStaticNode;
-      return !this.options.caseSensitive && path.slice(start, end).toLowerCase() === only ? node.onlyStaticNode : undefined;
-    }
-    if (!node.statics) return undefined;
-    const segment = path.slice(start, end);
-    // Literal keys are lower-case when matching ignores case; paths usually are too.
-    return node.statics.get(segment) ?? (this.options.caseSensitive ? undefined : node.statics.get(segment.toLowerCase()));
-  }
-
-  private runChecks(checks: readonly Candidate[], path: string, id: number): void {
-    for (const candidate of checks) {
-      if (candidate.tested === id) continue;
-      candidate.tested = id;
-      if (candidate.found !== id && candidate.matches!(path)) {
-        candidate.found = id;
-        this.foundList.push(candidate);
+      if (literal && parameter) {
+        // Both may lead to a match. Each branch only if it has a route as deep as the path; the
+        // parameter branch, after the literal one, only if a route in it could still be earlier than
+        // the one found (or the methods of all are wanted).
+        const remaining = segmentsFrom(path, start, length);
+        if (reaches(literal, remaining)) this.visit(literal, path, length, start);
+        if (!reaches(parameter, remaining) || (!this.withServed && this.best && parameter.firstOrder > this.best.order)) return;
+        node = parameter;
+      } else {
+        node = literal ?? parameter;
       }
     }
   }
 
-  private takeEnds(node: IndexNode, id: number): void {
-    if (!node.ends) return;
-    this.foundAt = this.foundList.length === 0 ? node : undefined;
-    for (const candidate of node.ends) {
-      if (candidate.found === id) continue;
-      candidate.found = id;
-      this.foundList.push(candidate);
+  /** The child for the literal segment path[start, end), compared without copying the path. */
+  private literalChildAt(node: IndexNode, path: string, start: number, end: number): IndexNode | undefined {
+    const foldCase = this.foldCase;
+    const length = end - start;
+    const few = node.few;
+    if (few) {
+      for (let i = 0; i < few.length; i++) {
+        const child = few[i]!;
+        if (child.segment.length === length && sameSegment(path, start, child.segment, foldCase)) return child;
+      }
+      return undefined;
+    }
+    const bucket = node.statics?.get(segmentHash(path, start, end, foldCase));
+    if (bucket === undefined) return undefined;
+    if (!Array.isArray(bucket)) return bucket.segment.length === length && sameSegment(path, start, bucket.segment, foldCase) ? bucket : undefined;
+    return bucket.find((child) => child.segment.length === length && sameSegment(path, start, child.segment, foldCase));
+  }
+
+  private runChecks(checks: readonly Candidate[], path: string): void {
+    for (const candidate of checks) {
+      // Without the methods to collect, a route that could not win need not be matched at all.
+      if (!this.withServed && !this.couldWin(candidate)) continue;
+      if (!candidate.matches!(path)) continue;
+      this.consider(candidate);
+      if (this.withServed) this.addServed(candidate.served);
     }
   }
 
-  /** The methods served by the routes found; one shared MethodSet per distinct combination. */
-  private servedBy(found: readonly Candidate[]): MethodSet {
-    if (found.length === 1) return found[0]!.served;
-    const node = this.foundAt;
-    if (node && found.length === node.ends!.length) return (node.endsServed ??= this.union(node.ends!));
-    return this.union(found);
+  private takeEnds(node: IndexNode): void {
+    const ends = node.ends!;
+    if (ends.length === 1) this.consider(ends[0]!);
+    else {
+      // The node's routes serving the method, earliest first, found once per method a route can
+      // serve (a preflight's requested method is the client's text: others are not kept).
+      let winners = node.endsByMethod?.get(this.method);
+      if (!winners) {
+        winners = ends.filter((c) => c.serves(this.method)).sort(byOrder);
+        if (ALL_SET.has(this.method)) (node.endsByMethod ??= new Map()).set(this.method, winners);
+      }
+      for (let i = 0; i < winners.length; i++) this.consider(winners[i]!);
+    }
+    if (this.withServed) this.addServed((node.endsServed ??= this.union(ends)));
   }
 
-  private union(found: readonly Candidate[]): MethodSet {
+  private couldWin(candidate: Candidate): boolean {
+    if (!candidate.serves(this.method)) return false;
+    if (candidate.route.passesOn) return this.best === undefined && (this.bestPassing === undefined || candidate.order < this.bestPassing.order);
+    return this.best === undefined || candidate.order < this.best.order;
+  }
+
+  /** The earliest route serving the method wins; routes that pass requests on only where no other matches. */
+  private consider(candidate: Candidate): void {
+    if (!this.couldWin(candidate)) return;
+    if (candidate.route.passesOn) this.bestPassing = candidate;
+    else this.best = candidate;
+  }
+
+  private addServed(set: MethodSet): void {
+    if (this.served === undefined || this.served === set) this.served = set;
+    else (this.moreServed ??= []).push(set);
+  }
+
+  /** The methods of every route found; one shared MethodSet per distinct combination. */
+  private servedSet(): MethodSet | undefined {
+    if (this.moreServed === undefined) return this.served;
     const names = new Set<string>();
-    for (const candidate of found) for (const name of candidate.served.names) names.add(name);
+    for (const set of [this.served!, ...this.moreServed]) for (const name of set.names) names.add(name);
+    return this.methodSetOf(names);
+  }
+
+  private union(candidates: readonly Candidate[]): MethodSet {
+    const names = new Set<string>();
+    for (const candidate of candidates) for (const name of candidate.served.names) names.add(name);
     return this.methodSetOf(names);
   }
 
@@ -278,17 +384,15 @@ export class FirstMatchTable implements RouteTable {
    */
   private earlierServing(candidate: Candidate, variants: readonly PathVariant[], byKey: ReadonlyMap<string, readonly Candidate[]>): Candidate | undefined {
     let servedBy: Candidate | undefined;
-    const covers = (other: Candidate) =>
-      other.order < candidate.order &&
-      !other.route.passesOn &&
-      (candidate.route.method === 'ALL' ? other.route.method === 'ALL' : other.serves(candidate.route.method));
+    // An ALL route is covered only by an earlier ALL route (Candidate.serves('ALL')).
+    const method = candidate.route.method;
+    const covers = (other: Candidate) => other.order < candidate.order && !other.route.passesOn && other.serves(method);
     for (const variant of variants) {
       const key = this.options.caseSensitive ? variant.key : variant.key.toLowerCase();
       let earlier = byKey.get(key)?.find(covers);
       if (!earlier && variant.complete && !variant.segments.includes(PARAMETER)) {
-        for (const other of this.collect(`/${variant.segments.join('/')}`)) {
-          if (covers(other) && (!earlier || other.order < earlier.order)) earlier = other;
-        }
+        this.walk(method, `/${variant.segments.join('/')}`, false);
+        if (this.best && covers(this.best)) earlier = this.best;
       }
       if (!earlier) return undefined;
       servedBy ??= earlier;
@@ -297,19 +401,8 @@ export class FirstMatchTable implements RouteTable {
   }
 }
 
-/** The route a first-match framework serves: the earliest one serving the method, preferring routes that do not pass requests on. */
-function pick(found: readonly Candidate[], method: string): Candidate | undefined {
-  let best: Candidate | undefined;
-  let passing: Candidate | undefined;
-  for (const candidate of found) {
-    if (!candidate.serves(method)) continue;
-    if (candidate.route.passesOn) {
-      if (!passing || candidate.order < passing.order) passing = candidate;
-    } else if (!best || candidate.order < best.order) {
-      best = candidate;
-    }
-  }
-  return best ?? passing;
+function byOrder(a: Candidate, b: Candidate): number {
+  return a.order - b.order;
 }
 
 function sharesAMethod(a: Candidate, b: Candidate): boolean {
