@@ -6,8 +6,8 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { Cors, CorsModule, type CorsModuleOptions, type OriginCallback } from '../../lib/index.js';
+import { Cors, type CorsModuleOptions, type OriginCallback } from '../../lib/index.js';
+import { buildApp } from '../e2e/support/app-factory.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 export { RecordingLogger };
@@ -187,13 +187,7 @@ export interface RunningApp {
 /** Starts the hardened app on 127.0.0.1 (random port), with `debug` on so refusals are logged too. */
 export async function startHardenedApp(options: CorsModuleOptions = GLOBAL_POLICY): Promise<RunningApp> {
   const logger = new RecordingLogger();
-  const moduleRef = await Test.createTestingModule({
-    imports: [CorsModule.forRoot({ ...options, debug: true })],
-    controllers: CONTROLLERS,
-  })
-    .setLogger(logger)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+  const app = await buildApp({ cors: { ...options, debug: true }, controllers: CONTROLLERS, logger });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, port, logger, close: () => app.close() };
