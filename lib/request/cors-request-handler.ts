@@ -39,7 +39,7 @@ export class CorsRequestHandler {
 
   handle(req: IncomingMessage, res: ServerResponse): HookOutcome | Promise<HookOutcome> {
     try {
-      const verdict = this.decide(req.method ?? 'GET', req.headers, () => this.options.pathOf(req));
+      const verdict = this.decide(req.method ?? 'GET', req.headers, () => this.options.pathOf(req), req);
       if (verdict instanceof Promise)
         return verdict.then(
           (v) => this.apply(res, v),
@@ -53,9 +53,10 @@ export class CorsRequestHandler {
 
   /**
    * Judges a request from its method, headers and routing path (computed only when a lookup needs
-   * it). Synchronous unless an origin function answers asynchronously; writes nothing.
+   * it); `raw` is the request itself, for routes bound to hosts behind a trusted proxy or to
+   * custom versions. Synchronous unless an origin function answers asynchronously; writes nothing.
    */
-  decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string): CorsVerdict | Promise<CorsVerdict> {
+  decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string, raw?: unknown): CorsVerdict | Promise<CorsVerdict> {
     const origin = headers.origin;
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
@@ -69,12 +70,14 @@ export class CorsRequestHandler {
       // The policy of the route that serves the requested method decides. Without one, a path no
       // route knows (e.g. served by middleware) gets the global policy, and a known path refuses
       // the method.
-      const found = this.options.table.lookupPreflight(requestMethod, pathOf());
+      const found = this.options.table.lookupPreflight(requestMethod, pathOf(), { headers, preflight: true, raw });
       const entry = found.entry ?? this.options.fallback;
       return verdictOf(true, request, entry, decidePreflight(entry.policy, request, found.served));
     }
     const request: CorsRequest = { method, origin };
-    const entry = this.options.singlePolicy ? this.options.fallback : (this.options.table.find(method, pathOf()) ?? this.options.fallback);
+    const entry = this.options.singlePolicy
+      ? this.options.fallback
+      : (this.options.table.find(method, pathOf(), { headers, preflight: false, raw }) ?? this.options.fallback);
     return verdictOf(false, request, entry, decideActual(entry.policy, request));
   }
 

@@ -1,6 +1,6 @@
 import { methodSet, type MethodSet } from '../core/index.js';
 import { ALL_METHODS, type PreflightLookup, type RouteEntry, type RouteTable } from './route-table.js';
-import type { NeverReached, OrderedRoute, SamePath } from './routes.js';
+import type { NeverReached, OrderedRoute, RouteAcceptance, RouteFilter, RouteRequest, SamePath } from './routes.js';
 
 /** A segment the index matches by itself: literal text, or PARAMETER (any non-empty segment). */
 export type IndexSegment = string | typeof PARAMETER;
@@ -29,6 +29,8 @@ export interface FirstMatchOptions {
   readonly ignoreTrailingSlash: boolean;
   /** Compiles a route path written in the framework's syntax. */
   readonly compile: (path: string) => CompiledPath;
+  /** Applies a route's filter (host, version) as the framework does; without it, filtered routes may serve any request. */
+  readonly acceptanceOf?: (filter: RouteFilter) => RouteAcceptance;
 }
 
 export interface FirstMatchBuild {
@@ -38,6 +40,10 @@ export interface FirstMatchBuild {
 }
 
 const ALL_SET: ReadonlySet<string> = new Set(ALL_METHODS);
+/** The filter of a route when the platform does not apply filters: it may serve any request. */
+const MAY_ACCEPT: RouteAcceptance = () => undefined;
+/** A lookup that leaves routes with filters out (which earlier routes always serve a path). */
+const UNFILTERED_ONLY: RouteRequest = { headers: {}, preflight: false };
 const SLASH = 0x2f;
 /** The `depths` bit of routes at any depth (and of depths beyond it). */
 const ANY_DEPTH = 30;
@@ -68,6 +74,8 @@ class Candidate {
     readonly served: MethodSet,
     /** The framework's matcher, kept only for routes with a variant the index cannot judge alone. */
     readonly matches: ((path: string) => boolean) | undefined,
+    /** The route's filter, as the framework applies it. */
+    readonly accepts: RouteAcceptance | undefined,
   ) {}
 
   serves(method: string): boolean {
@@ -83,6 +91,8 @@ class IndexNode {
   parameter: IndexNode | undefined;
   /** Routes with a complete variant ending here. */
   ends: Candidate[] | undefined;
+  /** Whether one of them has a filter (host, version). */
+  filtered = false;
   /** The methods the routes in `ends` serve, computed on first use. */
   endsServed: MethodSet | undefined;
   /** The routes in `ends` serving each method looked up so far (only methods in ALL_METHODS: bounded). */
@@ -161,8 +171,8 @@ export class FirstMatchTable implements RouteTable {
   // The state of the current lookup (see walk()).
   private method = '';
   private withServed = false;
+  private request: RouteRequest | undefined;
   private best: Candidate | undefined;
-  private bestPassing: Candidate | undefined;
   private served: MethodSet | undefined;
   private moreServed: MethodSet[] | undefined;
 
@@ -187,7 +197,9 @@ export class FirstMatchTable implements RouteTable {
         served = table.methodSetOf(route.method === 'ALL' ? ALL_METHODS : route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]);
         servedSets.set(route.method, served);
       }
-      const candidate = new Candidate(order, route, served, compiled.variants.every((v) => v.complete) ? undefined : compiled.matches);
+      const matches = compiled.variants.every((v) => v.complete) ? undefined : compiled.matches;
+      const accepts = route.filter ? (options.acceptanceOf?.(route.filter) ?? MAY_ACCEPT) : undefined;
+      const candidate = new Candidate(order, route, served, matches, accepts);
       variantsOf.set(candidate, compiled.variants);
       let reported: Set<Candidate> | undefined;
       for (const variant of compiled.variants) {
@@ -215,16 +227,16 @@ export class FirstMatchTable implements RouteTable {
     return { table, samePaths, neverReached };
   }
 
-  find(method: string, path: string): RouteEntry | undefined {
-    this.walk(method, path, false);
-    return (this.best ?? this.bestPassing)?.route.value;
+  find(method: string, path: string, request?: RouteRequest): RouteEntry | undefined {
+    this.walk(method, path, false, request);
+    return this.best?.route.value;
   }
 
-  lookupPreflight(method: string, path: string): PreflightLookup {
-    this.walk(method, path, true);
+  lookupPreflight(method: string, path: string, request?: RouteRequest): PreflightLookup {
+    this.walk(method, path, true, request);
     const served = this.servedSet();
     if (served === undefined) return {};
-    return { entry: (this.best ?? this.bestPassing)?.route.value, served };
+    return { entry: this.best?.route.value, served };
   }
 
   private insert(variant: PathVariant, candidate: Candidate): void {
@@ -242,18 +254,21 @@ export class FirstMatchTable implements RouteTable {
     }
     if (complete) (node.ends ??= []).push(candidate);
     else (node.checks ??= []).push(candidate);
+    if (complete && candidate.accepts) node.filtered = true;
   }
 
   /**
-   * Finds the route a first-match framework serves `method` on `path` with (`best`, or, when only
-   * routes that pass requests on match, `bestPassing`); with `withServed`, also the methods of
-   * every route that matches (`served`, `moreServed`). Lookups are synchronous, so one set of
-   * fields holds the state of the current one.
+   * Finds the route a first-match framework serves `method` on `path` with (`best`): the earliest
+   * one whose path matches and whose filter, if any, accepts the request or cannot tell; with
+   * `withServed`, also the methods of every such route (`served`, `moreServed`). `request`
+   * UNFILTERED_ONLY leaves filtered routes out. Lookups are synchronous, so one set of fields
+   * holds the state of the current one.
    */
-  private walk(method: string, path: string, withServed: boolean): void {
+  private walk(method: string, path: string, withServed: boolean, request: RouteRequest | undefined): void {
     this.method = method;
     this.withServed = withServed;
-    this.best = this.bestPassing = undefined;
+    this.request = request;
+    this.best = undefined;
     this.served = undefined;
     this.moreServed = undefined;
     // Express's non-strict routing: one trailing slash more matches (the matcher sees it as sent).
@@ -313,14 +328,31 @@ export class FirstMatchTable implements RouteTable {
     for (const candidate of checks) {
       // Without the methods to collect, a route that could not win need not be matched at all.
       if (!this.withServed && !this.couldWin(candidate)) continue;
-      if (!candidate.matches!(path)) continue;
+      if (!candidate.matches!(path) || !this.accepted(candidate)) continue;
       this.consider(candidate);
       if (this.withServed) this.addServed(candidate.served);
     }
   }
 
+  /** Whether a route's filter lets it serve the request (or cannot tell). */
+  private accepted(candidate: Candidate): boolean {
+    if (!candidate.accepts) return true;
+    if (this.request === UNFILTERED_ONLY) return false;
+    return this.request === undefined || candidate.accepts(this.request) !== false;
+  }
+
   private takeEnds(node: IndexNode): void {
     const ends = node.ends!;
+    if (node.filtered) {
+      // Routes with filters: each judged against the request, and only those that may serve it count.
+      for (const candidate of ends) {
+        if (!candidate.serves(this.method) && !this.withServed) continue;
+        if (!this.accepted(candidate)) continue;
+        this.consider(candidate);
+        if (this.withServed) this.addServed(candidate.served);
+      }
+      return;
+    }
     if (ends.length === 1) this.consider(ends[0]!);
     else {
       // The node's routes serving the method, earliest first, found once per method a route can
@@ -336,16 +368,12 @@ export class FirstMatchTable implements RouteTable {
   }
 
   private couldWin(candidate: Candidate): boolean {
-    if (!candidate.serves(this.method)) return false;
-    if (candidate.route.passesOn) return this.best === undefined && (this.bestPassing === undefined || candidate.order < this.bestPassing.order);
-    return this.best === undefined || candidate.order < this.best.order;
+    return candidate.serves(this.method) && (this.best === undefined || candidate.order < this.best.order);
   }
 
-  /** The earliest route serving the method wins; routes that pass requests on only where no other matches. */
+  /** The earliest route serving the method wins (filters are judged by the caller). */
   private consider(candidate: Candidate): void {
-    if (!this.couldWin(candidate)) return;
-    if (candidate.route.passesOn) this.bestPassing = candidate;
-    else this.best = candidate;
+    if (this.couldWin(candidate)) this.best = candidate;
   }
 
   private addServed(set: MethodSet): void {
@@ -391,7 +419,7 @@ export class FirstMatchTable implements RouteTable {
       const key = this.options.caseSensitive ? variant.key : variant.key.toLowerCase();
       let earlier = byKey.get(key)?.find(covers);
       if (!earlier && variant.complete && !variant.segments.includes(PARAMETER)) {
-        this.walk(method, `/${variant.segments.join('/')}`, false);
+        this.walk(method, `/${variant.segments.join('/')}`, false, UNFILTERED_ONLY);
         if (this.best && covers(this.best)) earlier = this.best;
       }
       if (!earlier) return undefined;

@@ -1,5 +1,6 @@
 import { METHODS } from 'node:http';
 import type { CompiledPolicy, MethodSet } from '../core/index.js';
+import type { RouteRequest } from './routes.js';
 
 /** What the table holds for one route: the policy of its handler, and a label for logs and reports. */
 export interface RouteEntry {
@@ -21,10 +22,13 @@ export interface PreflightLookup {
  * with the number of routes. Built once at bootstrap by a platform; read-only afterwards.
  */
 export interface RouteTable {
-  /** The route serving this method on this path (without query string), if any. */
-  find(method: string, path: string): RouteEntry | undefined;
+  /**
+   * The route serving this method on this path (without query string), if any. Routes with a
+   * filter (host, version) are judged against `request`; without it, they may serve any request.
+   */
+  find(method: string, path: string, request?: RouteRequest): RouteEntry | undefined;
   /** The route serving a preflight's requested method on this path, with every method served there. */
-  lookupPreflight(method: string, path: string): PreflightLookup;
+  lookupPreflight(method: string, path: string, request?: RouteRequest): PreflightLookup;
 }
 
 /**

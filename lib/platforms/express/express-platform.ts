@@ -6,6 +6,7 @@ import type { OrderedRoute } from '../../routing/routes.js';
 import type { CorsPlatform, HttpAdapterLike } from '../cors-platform.js';
 import { installExpressHook, isExpressApp } from './express-hook.js';
 import { compileExpressPath, type ExpressMatching } from './express-path.js';
+import { expressAcceptance, type ExpressSettings } from './express-route-filter.js';
 
 /**
  * Express (@nestjs/platform-express): routes are served in registration order, first match
@@ -19,7 +20,8 @@ export const expressPlatform: CorsPlatform = {
 
   buildTable(adapter, routes) {
     // Express's defaults (case-insensitive, non-strict) where an older adapter does not say.
-    return buildExpressTable(routes, { caseSensitive: false, ignoreTrailingSlash: true, ...definedOnly(adapter.getRouteMatchingOptions?.()) });
+    const app = adapter.getInstance() as ExpressSettings;
+    return buildExpressTable(routes, { caseSensitive: false, ignoreTrailingSlash: true, ...definedOnly(adapter.getRouteMatchingOptions?.()) }, app);
   },
 
   pathOf: expressPathOf,
@@ -32,8 +34,12 @@ export const expressPlatform: CorsPlatform = {
 };
 
 /** The route table of routes in Express's registration order, matched as Express matches them. */
-export function buildExpressTable(routes: readonly OrderedRoute<RouteEntry>[], matching: ExpressMatching): FirstMatchBuild {
-  return FirstMatchTable.build(routes, { ...matching, compile: (path) => compileExpressPath(path, matching) });
+export function buildExpressTable(routes: readonly OrderedRoute<RouteEntry>[], matching: ExpressMatching, app: ExpressSettings = {}): FirstMatchBuild {
+  return FirstMatchTable.build(routes, {
+    ...matching,
+    compile: (path) => compileExpressPath(path, matching),
+    acceptanceOf: (filter) => expressAcceptance(filter, app),
+  });
 }
 
 /**

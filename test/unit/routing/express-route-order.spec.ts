@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { expressTable } from './support.js';
+import { VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
+import { expressTable, requestWith } from './support.js';
 
 describe('Express serves the first registered route that matches', () => {
   const neverReached = (built: ReturnType<typeof expressTable>) => built.neverReached.map(({ route, servedBy }) => [route.value.label, servedBy.value.label]);
@@ -24,17 +25,63 @@ describe('Express serves the first registered route that matches', () => {
     expect(neverReached(built)).toEqual([]);
   });
 
-  it('other methods and routes that pass requests on (host, header versions) do not win', () => {
+  it('a route bound to a host serves only requests for that host; the others go on to later routes', () => {
+    const admin = { hosts: ['admin.example.com'] };
     const built = expressTable([
       ['POST', '/a/:id', 'post'],
-      ['GET', '/a/:id', 'versioned', true],
+      ['GET', '/a/:id', 'admin', admin],
       ['GET', '/b/:id', 'other'],
       ['GET', '/a/me', 'me'],
     ]);
-    expect(built.served('GET', '/a/me')).toBe('me');
-    expect(built.served('GET', '/a/1')).toBe('versioned');
-    expect(built.served('POST', '/a/me')).toBe('post');
+    const host = (name: string, preflight = false) => requestWith({ host: `${name}:3000` }, preflight);
+    expect(built.served('GET', '/a/me', host('admin.example.com'))).toBe('admin');
+    expect(built.served('GET', '/a/me', host('ADMIN.example.com'))).toBe('admin');
+    expect(built.served('GET', '/a/me', host('www.example.com'))).toBe('me');
+    expect(built.served('GET', '/a/1', host('www.example.com'))).toBeUndefined();
+    expect(built.served('POST', '/a/me', host('admin.example.com'))).toBe('post');
+    // A preflight carries the Host of the request it announces.
+    expect(built.table.lookupPreflight('GET', '/a/me', host('admin.example.com', true)).entry?.label).toBe('admin');
+    expect(built.table.lookupPreflight('GET', '/a/1', host('www.example.com', true)).entry).toBeUndefined();
+    expect([...(built.table.lookupPreflight('GET', '/a/1', host('www.example.com', true)).served?.names ?? [])]).toEqual(['POST']);
     expect(neverReached(built)).toEqual([]);
+  });
+
+  it('header versions: a version-neutral route serves every request; a preflight, without the version, may be for any', () => {
+    const versioning = { type: VersioningType.HEADER, header: 'X-API-Version' };
+    const built = expressTable([
+      ['GET', '/acct/:id', 'v1', { version: '1', versioning }],
+      ['GET', '/acct/me', 'neutral', { version: VERSION_NEUTRAL, versioning }],
+      ['GET', '/acct/x', 'v2 or none', { version: ['2', VERSION_NEUTRAL], versioning }],
+    ]);
+    expect(built.served('GET', '/acct/me', requestWith({}))).toBe('neutral');
+    expect(built.served('GET', '/acct/me', requestWith({ 'x-api-version': '1' }))).toBe('v1');
+    expect(built.served('GET', '/acct/7', requestWith({ 'x-api-version': '2' }))).toBeUndefined();
+    expect(built.served('GET', '/acct/x', requestWith({}))).toBe('v2 or none');
+    expect(built.served('GET', '/acct/x', requestWith({ 'x-api-version': '2' }))).toBe('v2 or none');
+    expect(built.served('GET', '/acct/x', requestWith({ 'x-api-version': '3' }))).toBeUndefined();
+    expect(built.table.lookupPreflight('GET', '/acct/me', requestWith({}, true)).entry?.label).toBe('v1');
+  });
+
+  it('media-type versions read the Accept header; a default version is a version like any other', () => {
+    const versioning = { type: VersioningType.MEDIA_TYPE, key: 'v=' };
+    const built = expressTable([
+      ['GET', '/m/:id', 'v2', { version: '2', versioning }],
+      ['GET', '/m/x', 'v1 (default)', { version: '1', versioning }],
+    ]);
+    expect(built.served('GET', '/m/x', requestWith({ accept: 'application/json;v=1' }))).toBe('v1 (default)');
+    expect(built.served('GET', '/m/x', requestWith({ accept: 'text/html, application/json; v="2"' }))).toBe('v2');
+    expect(built.served('GET', '/m/x', requestWith({ accept: 'application/json' }))).toBeUndefined();
+  });
+
+  it('custom versions ask the extractor; one that throws serves nothing', () => {
+    const extractor = (req: { headers: Record<string, string> }) => {
+      if (req.headers['x-fail']) throw new Error('boom');
+      return (req.headers['x-v'] ?? '').split(',');
+    };
+    const built = expressTable([['GET', '/c', 'v3', { version: '3', versioning: { type: VersioningType.CUSTOM, extractor } }]]);
+    expect(built.served('GET', '/c', requestWith({ 'x-v': '1,3' }))).toBe('v3');
+    expect(built.served('GET', '/c', requestWith({ 'x-v': '1' }))).toBeUndefined();
+    expect(built.served('GET', '/c', requestWith({ 'x-v': '3', 'x-fail': '1' }))).toBeUndefined();
   });
 
   it('an earlier wildcard or ALL route serves what it covers, for every method Node parses', () => {

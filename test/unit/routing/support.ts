@@ -3,15 +3,15 @@ import { compilePolicy } from '../../../lib/core/index.js';
 import { buildExpressTable } from '../../../lib/platforms/express/express-platform.js';
 import type { ExpressMatching } from '../../../lib/platforms/express/express-path.js';
 import type { RouteEntry } from '../../../lib/routing/route-table.js';
-import type { OrderedRoute } from '../../../lib/routing/routes.js';
+import type { OrderedRoute, RouteFilter, RouteRequest } from '../../../lib/routing/routes.js';
 
-export type RouteSpec = [method: string, path: string, label: string, passesOn?: boolean];
+export type RouteSpec = [method: string, path: string, label: string, filter?: RouteFilter];
 
 export const open = compilePolicy({ origin: '*' });
 export const closed = compilePolicy({ origin: false });
 
 export function orderedRoutes(specs: RouteSpec[], policy = open): OrderedRoute<RouteEntry>[] {
-  return specs.map(([method, path, label, passesOn = false]) => ({ method, path, passesOn, value: { policy, label } }));
+  return specs.map(([method, path, label, filter]) => ({ method, path, passesOn: filter !== undefined, filter, value: { policy, label } }));
 }
 
 /** An Express route table (defaults: case-insensitive, non-strict) with helpers to read it. */
@@ -21,7 +21,12 @@ export function expressTable(specs: RouteSpec[] | OrderedRoute<RouteEntry>[], ma
   return {
     ...built,
     routes,
-    served: (method: string, path: string) => built.table.find(method, path)?.label,
+    served: (method: string, path: string, request?: RouteRequest) => built.table.find(method, path, request)?.label,
     methods: (path: string) => [...(built.table.lookupPreflight('GET', path).served?.names ?? [])].sort(),
   };
+}
+
+/** An actual request (or a preflight) with these headers, as route filters see it. */
+export function requestWith(headers: Record<string, string>, preflight = false): RouteRequest {
+  return { headers, preflight };
 }
