@@ -4,6 +4,7 @@ import { ApplicationConfig, MetadataScanner, ModulesContainer, type AbstractHttp
 import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import type { RouteDeclaration } from '../resolution/resolve-routes.js';
+import type { RouteFilter } from '../routing/routes.js';
 import type { CorsRouteMetadata } from './cors-module-options.interface.js';
 import { CORS_METADATA, CORS_STACKED_METADATA } from './cors.constants.js';
 
@@ -18,6 +19,8 @@ export interface DiscoveredRoute {
   readonly handlerName: string;
   /** Set when the route is bound to hosts, or to versions not in the path (header, media type). */
   readonly discriminator?: string;
+  /** The host and version filters behind the discriminator, as data for the platform to apply. */
+  readonly filter?: RouteFilter;
 }
 
 /** A controller found in a module that Nest registers no routes for, and why. */
@@ -84,6 +87,10 @@ export function discoverRoutes(
                 handler: definition.targetCallback as (...args: unknown[]) => unknown,
                 handlerName: definition.methodName,
                 discriminator: discriminator || undefined,
+                filter:
+                  host || hiddenVersion
+                    ? { hosts: host ? toArray(host) : undefined, ...(hiddenVersion ? { version, versioning: versioningOptions } : {}) }
+                    : undefined,
               });
             }
           }
@@ -141,5 +148,6 @@ export function declarationsOf(routes: readonly DiscoveredRoute[]): RouteDeclara
       handler: Reflect.getOwnMetadata(CORS_STACKED_METADATA, route.handler) === true,
     },
     passesOn: route.discriminator !== undefined,
+    filter: route.filter,
   }));
 }

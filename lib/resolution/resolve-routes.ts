@@ -2,7 +2,7 @@ import type { CorsConfigProblem } from '../core/index.js';
 import { GLOBAL_POLICY_SOURCE } from '../nest/cors.constants.js';
 import type { CorsModuleOptions } from '../nest/cors-module-options.interface.js';
 import type { RouteEntry } from '../routing/route-table.js';
-import type { OrderedRoute } from '../routing/routes.js';
+import type { OrderedRoute, RouteFilter } from '../routing/routes.js';
 import { PolicyResolver, type RouteCorsMetadata } from './policy-resolver.js';
 
 /** A route as declared in the application: where it is served and what its @Cors decorators say. */
@@ -22,6 +22,8 @@ export interface RouteDeclaration {
   readonly stacked: { readonly controller: boolean; readonly handler: boolean };
   /** Bound to hosts or hidden versions (see lib/routing/routes.ts). */
   readonly passesOn: boolean;
+  /** The host and version filters of such a route, for the platform to apply per request. */
+  readonly filter?: RouteFilter;
 }
 
 export interface ResolvedRoutes {
@@ -64,6 +66,7 @@ export function resolveRoutes(declarations: readonly RouteDeclaration[], options
       method: declaration.method,
       path: declaration.path,
       passesOn: declaration.passesOn,
+      filter: declaration.filter,
       value: { policy: resolved.compiled, label: declaration.label },
     });
   }

@@ -2,7 +2,7 @@
 // Network Access with '*', reflect-everything RegExps with credentials, and the methods a
 // preflight is told for overlapping routes.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module, Put, VersioningType, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Module, Put, Version, VERSION_NEUTRAL, VersioningType, type INestApplication } from '@nestjs/common';
 import { Cors, CorsConfigError, CorsModule } from '../../lib/index.js';
 import { APP_ORIGIN, buildApp, closeAll, createApp, type AppSpec, preflight, send } from './support/app-factory.js';
 
@@ -213,5 +213,76 @@ describe('what is sent without Origin (item 6, as the README says)', () => {
     const listed = await send(app, 'get', '/open/listed');
     expect(listed.headers['access-control-allow-origin']).toBeUndefined();
     expect(listed.headers.vary).toMatch(/Origin/);
+  });
+});
+
+describe('routes bound to hosts and versions get their own policy, per request (independent probe)', () => {
+  @Cors(false)
+  @Controller({ host: 'admin.example.com', path: 'items' })
+  class AdminItemsController {
+    @Get(':id')
+    item() {
+      return 'admin';
+    }
+  }
+
+  @Cors('public')
+  @Controller('items')
+  class PublicItemsController {
+    @Get('featured')
+    featured() {
+      return 'public';
+    }
+  }
+
+  @Controller('acct')
+  class AccountController {
+    @Get(':id')
+    @Version('1')
+    @Cors({ origin: '*' })
+    byId() {
+      return 'v1';
+    }
+
+    @Get('me')
+    @Version(VERSION_NEUTRAL)
+    @Cors(false)
+    me() {
+      return 'neutral';
+    }
+  }
+
+  const EVIL = 'https://evil.example.net';
+  let hostApp: INestApplication | undefined;
+  let versionApp: INestApplication | undefined;
+  afterAll(() => closeAll(hostApp, versionApp));
+
+  it('a @Cors(false) host-bound route keeps its policy where it overlaps a public route, for requests and preflights', async () => {
+    hostApp = await createApp({
+      cors: { origin: [APP_ORIGIN], credentials: true, policies: { public: { origin: '*' } } },
+      controllers: [AdminItemsController, PublicItemsController],
+    });
+    const admin = await send(hostApp, 'get', '/items/featured', EVIL).set('Host', 'admin.example.com');
+    expect(admin.text).toBe('admin');
+    expect(admin.headers['access-control-allow-origin']).toBeUndefined();
+    const adminPreflight = await preflight(hostApp, '/items/featured', EVIL, 'GET').set('Host', 'admin.example.com');
+    expect(adminPreflight.status).toBe(403);
+    const elsewhere = await send(hostApp, 'get', '/items/featured', EVIL).set('Host', 'www.example.com');
+    expect(elsewhere.text).toBe('public');
+    expect(elsewhere.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('a VERSION_NEUTRAL route serves requests without a version header with its own policy', async () => {
+    versionApp = await createApp({
+      cors: { origin: [APP_ORIGIN] },
+      controllers: [AccountController],
+      configure: (app) => app.enableVersioning({ type: VersioningType.HEADER, header: 'X-API-Version' }),
+    });
+    const neutral = await send(versionApp, 'get', '/acct/me', EVIL);
+    expect(neutral.text).toBe('neutral');
+    expect(neutral.headers['access-control-allow-origin']).toBeUndefined();
+    const v1 = await send(versionApp, 'get', '/acct/me', EVIL).set('X-API-Version', '1');
+    expect(v1.text).toBe('v1');
+    expect(v1.headers['access-control-allow-origin']).toBe('*');
   });
 });
