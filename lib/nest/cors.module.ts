@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { CORS_INSPECTOR, CorsInspector } from '../inspection/cors-inspector.js';
 import { CorsBootstrapService } from './cors-bootstrap.service.js';
 import { ConfigurableModuleClass, OPTIONS_TYPE } from './cors.module-definition.js';
 import type { CorsModuleAsyncOptions, CorsModuleOptions } from './cors-module-options.interface.js';
@@ -21,7 +22,7 @@ type OptionsFactoryLike = Partial<CorsOptionsFactory> & { create?: () => CorsMod
  * export class AppModule {}
  * ```
  */
-@Module({ providers: [CorsBootstrapService] })
+@Module({ providers: [CorsBootstrapService, CorsInspector, { provide: CORS_INSPECTOR, useExisting: CorsInspector }] })
 export class CorsModule extends ConfigurableModuleClass {
   /** Marks the class for the duplicate-import check, across copies of the package. */
   static readonly [CORS_MODULE_MARKER] = true;

@@ -137,6 +137,8 @@ export function declarationsOf(routes: readonly DiscoveredRoute[]): RouteDeclara
     path: route.path,
     label: `${route.method} ${route.path} (${route.controller.name}.${route.handlerName})${route.discriminator ? ` [${route.discriminator}]` : ''}`,
     controllerName: route.controller.name,
+    handlerName: route.handlerName,
+    discriminator: route.discriminator,
     controllerRef: route.controller,
     handlerRef: route.handler,
     cors: {

@@ -12,6 +12,30 @@ export interface RouteCorsMetadata {
   readonly handler?: CorsRouteMetadata;
 }
 
+/** A level that can carry a @Cors decorator. */
+export type CorsLevel = 'controller' | 'handler';
+
+/** The fields one level's @Cors sets, as they apply to the route (a `@Cors()` without fields lists none). */
+export interface FieldSource {
+  readonly level: CorsLevel;
+  readonly names: readonly string[];
+}
+
+/** Where a route's effective policy comes from: what each level of @Cors contributed. */
+export interface PolicySource {
+  /** The named policy the route starts from instead of the global one, and the level that names it. */
+  readonly named?: { readonly name: string; readonly level: CorsLevel };
+  /** The level whose @Cors(false) disables CORS on the route (nothing else then applies). */
+  readonly disabledBy?: CorsLevel;
+  /** The levels whose @Cors applies on top of the base, in order (fields a later name dropped are not listed). */
+  readonly fields: readonly FieldSource[];
+  /** A handler's @Cors enables the route again under its controller's @Cors(false). */
+  readonly reenabled: boolean;
+}
+
+/** A route without @Cors: the global policy, as it is. */
+const GLOBAL_SOURCE: PolicySource = { fields: [], reenabled: false };
+
 export interface ResolvedPolicy {
   readonly options: CorsPolicyOptions;
   readonly signature: string;
@@ -58,24 +82,38 @@ export class PolicyResolver {
 
   /** The effective policy of one route. `label` names the route in problems. */
   resolve(meta: RouteCorsMetadata, label: string): ResolvedPolicy | undefined {
-    if (meta.controller === undefined && meta.handler === undefined) return this.global;
+    return this.resolveWithSource(meta, label).policy;
+  }
+
+  /**
+   * The effective policy of one route, with what each level of @Cors contributed to it (for the
+   * inspector's report): recorded here, by the one loop that computes the policy, so the report
+   * cannot tell a different story. `policy` is undefined when the route names an unknown policy.
+   */
+  resolveWithSource(meta: RouteCorsMetadata, label: string): { policy: ResolvedPolicy | undefined; source: PolicySource } {
+    if (meta.controller === undefined && meta.handler === undefined) return { policy: this.global, source: GLOBAL_SOURCE };
     let base: CorsPolicyOptions = this.global.options;
     let fields: CorsPolicyOptions = {};
-    let disabled = false;
+    let named: PolicySource['named'];
+    let disabledBy: CorsLevel | undefined;
+    let reenabled = false;
+    let fieldSources: FieldSource[] = [];
     for (const [level, entry] of [
       ['controller', meta.controller],
       ['handler', meta.handler],
     ] as const) {
       if (entry === undefined) continue;
       if (entry === false) {
-        disabled = true;
+        disabledBy = level;
         fields = {};
+        fieldSources = [];
         continue;
       }
-      disabled = false;
+      reenabled = disabledBy !== undefined;
+      disabledBy = undefined;
       if (entry.policy !== undefined) {
-        const named = this.named.get(entry.policy);
-        if (named === undefined) {
+        const namedOptions = this.named.get(entry.policy);
+        if (namedOptions === undefined) {
           this.addRouteProblem(`unknown:${entry.policy}`, label, {
             code: 'unknown-policy',
             field: `@Cors('${entry.policy}') on the ${level}`,
@@ -84,16 +122,21 @@ export class PolicyResolver {
               ? `Use one of ${this.policyNames.map((n) => `"${n}"`).join(', ')}, or add it to CorsModule.forRoot({ policies }).`
               : `Define it in CorsModule.forRoot({ policies: { ${entry.policy}: { origin: ... } } }).`,
           });
-          return undefined;
+          return { policy: undefined, source: { named: { name: entry.policy, level }, fields: [], reenabled } };
         }
         // A name chooses the whole policy from this level down: fields set above it (on the
         // controller) do not leak into a handler that asks for a named policy.
-        base = named;
+        base = namedOptions;
+        named = { name: entry.policy, level };
         fields = {};
+        fieldSources = [];
       }
       fields = mergePolicies(fields, entry.options);
+      const names = Object.keys(entry.options ?? {}).filter((name) => entry.options![name as keyof CorsPolicyOptions] !== undefined);
+      fieldSources.push({ level, names });
     }
-    return this.resolveOptions(disabled ? DISABLED : mergePolicies(base, fields), label);
+    const source: PolicySource = disabledBy ? { disabledBy, fields: [], reenabled: false } : { named, fields: fieldSources, reenabled };
+    return { policy: this.resolveOptions(disabledBy ? DISABLED : mergePolicies(base, fields), label), source };
   }
 
   /** Every problem found so far: the global and named policies', then the routes', grouped. */

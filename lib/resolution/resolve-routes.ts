@@ -3,7 +3,7 @@ import { GLOBAL_POLICY_SOURCE } from '../nest/cors.constants.js';
 import type { CorsModuleOptions } from '../nest/cors-module-options.interface.js';
 import type { RouteEntry } from '../routing/route-table.js';
 import type { OrderedRoute, RouteFilter } from '../routing/routes.js';
-import { PolicyResolver, type RouteCorsMetadata } from './policy-resolver.js';
+import { PolicyResolver, type PolicySource, type RouteCorsMetadata } from './policy-resolver.js';
 
 /** A route as declared in the application: where it is served and what its @Cors decorators say. */
 export interface RouteDeclaration {
@@ -14,6 +14,10 @@ export interface RouteDeclaration {
   /** e.g. `GET /api/users/:id (UsersController.findOne)`. */
   readonly label: string;
   readonly controllerName: string;
+  /** The handler's method name (for reports); absent in declarations built by hand. */
+  readonly handlerName?: string;
+  /** What else the route is bound to (`host admin.example.com`, `version 2`), for reports. */
+  readonly discriminator?: string;
   /** Identities of the controller class and the handler function (stacked decorators are reported once each). */
   readonly controllerRef: object;
   readonly handlerRef: object;
@@ -26,9 +30,19 @@ export interface RouteDeclaration {
   readonly filter?: RouteFilter;
 }
 
+/** A route with a valid effective policy, and where that policy comes from (for the inspector). */
+export interface ResolvedRoute {
+  readonly declaration: RouteDeclaration;
+  /** The very route given to the route table. */
+  readonly route: OrderedRoute<RouteEntry>;
+  readonly source: PolicySource;
+}
+
 export interface ResolvedRoutes {
   /** Every route with a valid effective policy, in the order given. */
   readonly routes: OrderedRoute<RouteEntry>[];
+  /** The same routes, with their declarations and the sources of their policies. */
+  readonly resolved: readonly ResolvedRoute[];
   /** The policy of paths no route knows: the global one. */
   readonly fallback: RouteEntry;
   readonly problems: CorsConfigProblem[];
@@ -45,6 +59,7 @@ export const UNKNOWN_PATHS_LABEL = `unknown path (${GLOBAL_POLICY_SOURCE})`;
 export function resolveRoutes(declarations: readonly RouteDeclaration[], options: CorsModuleOptions): ResolvedRoutes {
   const resolver = new PolicyResolver(options);
   const routes: OrderedRoute<RouteEntry>[] = [];
+  const resolvedRoutes: ResolvedRoute[] = [];
   const stackedProblems: CorsConfigProblem[] = [];
   const reported = new Set<object>();
   for (const declaration of declarations) {
@@ -60,18 +75,21 @@ export function resolveRoutes(declarations: readonly RouteDeclaration[], options
         fix: "Use one @Cors(...): @Cors('name', { ...fields }) combines a named policy with fields.",
       });
     }
-    const resolved = resolver.resolve(declaration.cors, declaration.label);
-    if (!resolved?.compiled) continue; // its problems are in the resolver's report
-    routes.push({
+    const { policy, source } = resolver.resolveWithSource(declaration.cors, declaration.label);
+    if (!policy?.compiled) continue; // its problems are in the resolver's report
+    const route: OrderedRoute<RouteEntry> = {
       method: declaration.method,
       path: declaration.path,
       passesOn: declaration.passesOn,
       filter: declaration.filter,
-      value: { policy: resolved.compiled, label: declaration.label },
-    });
+      value: { policy: policy.compiled, label: declaration.label },
+    };
+    routes.push(route);
+    resolvedRoutes.push({ declaration, route, source });
   }
   return {
     routes,
+    resolved: resolvedRoutes,
     // Without a valid global policy start-up stops anyway (its problems are reported).
     fallback: { policy: resolver.global.compiled!, label: UNKNOWN_PATHS_LABEL },
     problems: [...resolver.problems, ...stackedProblems],

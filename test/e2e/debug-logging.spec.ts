@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Delete, Get } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Cors } from '../../lib/index.js';
+import { Cors, CorsInspector } from '../../lib/index.js';
 import { APP_ORIGIN, closeAll, corsHeaders, createApp, EVIL_ORIGIN, PARTNER_ORIGIN, preflight, RecordingLogger, send } from './support/app-factory.js';
 
 const CONTEXT = 'CorsModule';
@@ -39,11 +39,21 @@ describe('debug: true', () => {
 
   afterAll(() => closeAll(app));
 
-  it('logs the effective policy of every route at start-up', () => {
+  it("logs the inspector's table at start-up: every route with its effective policy, grouped by policy", () => {
     const lines = logger.from(CONTEXT);
-    expect(lines).toContain(`GET /dbg (DebugController.get): open to ${APP_ORIGIN}`);
-    expect(lines).toContain(`GET /dbg/partner (DebugController.partner): open to ${PARTNER_ORIGIN}`);
-    expect(lines).toContain('DELETE /dbg/off (DebugController.off): closed (no origin)');
+    // The very table of CorsInspector.format(), line by line (blank lines between groups left out).
+    const table = app
+      .get(CorsInspector)
+      .format()
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines.slice(0, table.length)).toEqual(table);
+    const row = (method: string, path: string, handler: string) => lines.findIndex((line) => new RegExp(`^  ${method} +${path} +${handler} `).test(line));
+    const heading = (text: string) => lines.indexOf(text);
+    expect(heading(`open to ${APP_ORIGIN}`)).toBeLessThan(row('GET', '/dbg', 'DebugController.get'));
+    expect(heading(`open to ${PARTNER_ORIGIN}`)).toBeLessThan(row('GET', '/dbg/partner', 'DebugController.partner'));
+    expect(heading('CORS off (@Cors(false)): no CORS headers, preflights answered 403')).toBeLessThan(row('DELETE', '/dbg/off', 'DebugController.off'));
+    expect(lines[row('GET', '/dbg/partner', 'DebugController.partner')]).toMatch(/GET, HEAD +global \+ handler @Cors: origin$/);
   });
 
   it('logs a refused actual request with the reason, the origin and the route label', async () => {
@@ -113,7 +123,8 @@ describe('debug off (default)', () => {
 
   it('still says at start-up which routes are open to which origins (one line per policy)', () => {
     const lines = logger.from(CONTEXT);
-    expect(lines.some((line) => line.startsWith(`open to ${APP_ORIGIN}: `) && line.includes('GET /dbg (DebugController.get)'))).toBe(true);
-    expect(lines.some((line) => line.startsWith(`open to ${PARTNER_ORIGIN}: 1 route`))).toBe(true);
+    expect(lines).toContain(`open to ${APP_ORIGIN}: 1 route and paths no route serves (GET /dbg (DebugController.get))`);
+    expect(lines).toContain(`open to ${PARTNER_ORIGIN}: 1 route (GET /dbg/partner (DebugController.partner))`);
+    expect(lines).toContain('CORS off (@Cors(false)): no CORS headers, preflights answered 403: 1 route (DELETE /dbg/off (DebugController.off))');
   });
 });

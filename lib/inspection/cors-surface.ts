@@ -1,0 +1,24 @@
+import type { IncomingMessage } from 'node:http';
+import type { CorsRequestHandler } from '../request/cors-request-handler.js';
+import type { CorsRouteReport } from './route-report.js';
+
+/** What the bootstrap hands the inspector: the report, and a handler to explain requests with. */
+export interface CorsSurface {
+  readonly records: readonly CorsRouteReport[];
+  readonly handler: CorsRequestHandler;
+  /** The platform's routing path of a request. */
+  readonly pathOf: (req: IncomingMessage) => string;
+}
+
+// Keyed by the application's ModulesContainer: one per application, and shared by every
+// CorsModule instance in it (equal imports of CorsModule.forRoot() each have an inspector, while
+// only the first one bootstraps).
+const surfaces = new WeakMap<object, CorsSurface>();
+
+export function publishSurface(application: object, surface: CorsSurface): void {
+  surfaces.set(application, surface);
+}
+
+export function surfaceOf(application: object): CorsSurface | undefined {
+  return surfaces.get(application);
+}
