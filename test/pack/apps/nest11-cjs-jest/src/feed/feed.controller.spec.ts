@@ -1,0 +1,21 @@
+import { Test } from '@nestjs/testing';
+import { CORS_METADATA } from 'nestjs-route-cors';
+import { FeedController } from './feed.controller';
+import { FeedService } from './feed.service';
+
+describe('FeedController', () => {
+  let controller: FeedController;
+
+  beforeEach(async () => {
+    const moduleRef = await Test.createTestingModule({ controllers: [FeedController], providers: [FeedService] }).compile();
+    controller = moduleRef.get(FeedController);
+  });
+
+  it('lists the feed (FeedService injected)', () => {
+    expect(controller.list()).toEqual({ items: ['a', 'b'] });
+  });
+
+  it("marks open() with @Cors('public')", () => {
+    expect(Reflect.getMetadata(CORS_METADATA, FeedController.prototype.open)).toEqual({ policy: 'public' });
+  });
+});
