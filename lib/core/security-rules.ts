@@ -231,8 +231,9 @@ function refusePrivateNetworkWithAnyOrigin(options: CorsPolicyOptions, report: P
 }
 
 /**
- * Origins no one configures: reserved names (RFC 2606 `.invalid` and `.test`), with and without
- * ports, http and https. A RegExp that accepts one of them accepts strangers' sites too.
+ * Origins no one configures: reserved names (RFC 2606 `.invalid` and `.test`) and a name of this
+ * package's under common top-level domains, with and without ports, http and https. A RegExp that
+ * accepts one of them accepts strangers' sites too.
  */
 export const UNRELATED_ORIGIN_PROBES: readonly string[] = [
   'https://nestjs-route-cors-probe.invalid',
@@ -241,7 +242,47 @@ export const UNRELATED_ORIGIN_PROBES: readonly string[] = [
   'http://probe.test',
   'https://probe.test',
   'https://another-probe.test:4443',
+  ...['com', 'net', 'org', 'io', 'dev', 'app'].flatMap((tld) => [`https://nestjs-route-cors-probe.${tld}`, `http://nestjs-route-cors-probe.${tld}`]),
 ];
+
+/**
+ * Probes made for one RegExp, for the two classic mistakes: a literal origin followed by a
+ * wildcard (`^https:\/\/app\.example\.com.*$` accepts https://app.example.com.attacker.net), and
+ * an unescaped dot (`^https:\/\/app.example.com$` accepts https://appxexample.com).
+ */
+function probesFor(regexp: RegExp): string[] {
+  const source = stripAnchors(regexp.source);
+  const probes: string[] = [];
+  const prefix = literalPrefix(source);
+  if (prefix.includes('://') && prefix.length < source.length) {
+    probes.push(`${prefix}.nestjs-route-cors-probe.invalid`, `${prefix}-nestjs-route-cors-probe.invalid`);
+  }
+  // Entirely literal but for unescaped dots: the same text with another character in their place.
+  if (/^(?:\\[^a-zA-Z0-9]|[^\\^$*+?()[\]{}|])*$/.test(source) && /(^|[^\\])\./.test(source)) {
+    probes.push(source.replace(/(^|[^\\])\./g, '$1x').replace(/\\(.)/g, '$1'));
+  }
+  return probes;
+}
+
+/** The text a RegExp source matches literally at its start (escapes of punctuation resolved). */
+function literalPrefix(source: string): string {
+  let prefix = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\' && i + 1 < source.length && /[^a-zA-Z0-9]/.test(source[i + 1]!)) prefix += source[++i];
+    else if (/[\\^$.*+?()[\]{}|]/.test(c)) break;
+    else prefix += c;
+  }
+  // A quantifier applies to the character before it, which is then not part of the literal text.
+  return /[*+?{]/.test(source[prefixEnd(source, prefix)] ?? '') ? prefix.slice(0, -1) : prefix;
+}
+
+/** Where in the source the literal prefix ends. */
+function prefixEnd(source: string, prefix: string): number {
+  let i = 0;
+  for (let n = 0; n < prefix.length; n++) i += source[i] === '\\' ? 2 : 1;
+  return i;
+}
 
 // `origin: /^.*$/` with credentials (or Private Network Access) is `origin: true` in disguise:
 // refused like it, by probing the RegExp with origins nobody configures.
@@ -252,13 +293,13 @@ function refuseReflectEverythingRegExps(options: CorsPolicyOptions, report: Poli
     if (!(value instanceof RegExp)) continue;
     // Without the stateful flags, as the engine compiles it.
     const regexp = new RegExp(value.source, value.flags.replace(/[gy]/g, ''));
-    const probe = UNRELATED_ORIGIN_PROBES.find((origin) => regexp.test(origin));
+    const probe = [...UNRELATED_ORIGIN_PROBES, ...probesFor(regexp)].find((origin) => regexp.test(origin));
     if (probe === undefined) continue;
     report.problem(
       'reflect-everything-regexp',
       field,
       `${String(value)} also matches ${probe}, an origin no one configured, so with ${guarded} it lets unrelated sites in, as origin: true would.`,
-      'Narrow the RegExp to your own hosts (e.g. /^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$/), or list the origins.',
+      'Narrow the RegExp to your own hosts, escaping every dot (e.g. /^https:\\/\\/([a-z0-9-]+\\.)?example\\.com$/), or list the origins.',
     );
   }
 }

@@ -51,7 +51,7 @@ function checkOptionNames(extra: readonly string[]): PolicyRule {
   return (options, report) => {
     for (const name of Object.keys(options)) {
       if (KNOWN_NAMES.has(name) || extra.includes(name)) continue;
-      const suggestion = [...KNOWN_NAMES, ...extra].find((known) => known.toLowerCase() === name.toLowerCase());
+      const suggestion = closestName(name, [...KNOWN_NAMES, ...extra]);
       report.problem(
         'unknown-option',
         name,
@@ -62,9 +62,33 @@ function checkOptionNames(extra: readonly string[]): PolicyRule {
   };
 }
 
+/** The known name a mistyped one most likely means: same letters in another case, or at most two edits away. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= Math.min(2, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
 const checkOrigin: PolicyRule = (options, report) => {
   const { origin } = options;
   if (origin === undefined || typeof origin === 'boolean' || typeof origin === 'function' || origin === '*') return;
+  // Other types are reported once, by checkOriginType.
+  if (typeof origin !== 'string' && !(origin instanceof RegExp) && !Array.isArray(origin)) return;
   if (Array.isArray(origin)) {
     if (origin.length === 0) {
       report.problem(

@@ -14,8 +14,8 @@ export interface CorsRequestHandlerOptions {
   /** When every route has the fallback's policy, actual requests need no lookup. */
   readonly singlePolicy: boolean;
   readonly debug: boolean;
-  /** The path the framework routes a request on, without query string. */
-  readonly pathOf: (req: IncomingMessage) => string;
+  /** The path the framework routes a request on, without query string; undefined when the target cannot be parsed. */
+  readonly pathOf: (req: IncomingMessage) => string | undefined;
 }
 
 /** What the hook decides for one request, before anything is written. */
@@ -56,7 +56,7 @@ export class CorsRequestHandler {
    * it); `raw` is the request itself, for routes bound to hosts behind a trusted proxy or to
    * custom versions. Synchronous unless an origin function answers asynchronously; writes nothing.
    */
-  decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string, raw?: unknown): CorsVerdict | Promise<CorsVerdict> {
+  decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string | undefined, raw?: unknown): CorsVerdict | Promise<CorsVerdict> {
     const origin = headers.origin;
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
@@ -68,16 +68,16 @@ export class CorsRequestHandler {
         requestPrivateNetwork: single(headers['access-control-request-private-network']),
       };
       // The policy of the route that serves the requested method decides. Without one, a path no
-      // route knows (e.g. served by middleware) gets the global policy, and a known path refuses
-      // the method.
-      const found = this.options.table.lookupPreflight(requestMethod, pathOf(), { headers, preflight: true, raw });
+      // route knows (e.g. served by middleware, or a target that cannot be parsed) gets the global
+      // policy, and a known path refuses the method.
+      const path = pathOf();
+      const found = path === undefined ? {} : this.options.table.lookupPreflight(requestMethod, path, { headers, preflight: true, raw });
       const entry = found.entry ?? this.options.fallback;
       return verdictOf(true, request, entry, decidePreflight(entry.policy, request, found.served));
     }
     const request: CorsRequest = { method, origin };
-    const entry = this.options.singlePolicy
-      ? this.options.fallback
-      : (this.options.table.find(method, pathOf(), { headers, preflight: false, raw }) ?? this.options.fallback);
+    const path = this.options.singlePolicy ? undefined : pathOf();
+    const entry = (path !== undefined && this.options.table.find(method, path, { headers, preflight: false, raw })) || this.options.fallback;
     return verdictOf(false, request, entry, decideActual(entry.policy, request));
   }
 

@@ -471,6 +471,10 @@ describe('hostile paths', () => {
     '/users/1?id=2#x',
     '/users/1#../../private',
     '/users;1',
+    // Absolute-form targets url.parse() rejects, or parses with a warning (the hook must do neither).
+    'http://[::1/users/1',
+    'http://127.0.0.1:12a/users/1',
+    'http://::1:3000/private',
     '/fn?x=https://fn.example.com',
     '/open/../private',
     '/OPEN',

@@ -208,3 +208,23 @@ describe('reporting', () => {
     expect(problems.map((p) => p.field)).toEqual(['origin']);
   });
 });
+
+describe('unknown options and wrong types are reported once, with the likely intent', () => {
+  it.each([
+    ['origins', 'origin'],
+    ['Origin', 'origin'],
+    ['credential', 'credentials'],
+    ['exposeHeaders', 'exposedHeaders'],
+  ])('%s: "Did you mean %s?"', (name, meant) => {
+    const [problem] = validatePolicy({ [name]: true }).problems;
+    expect(problem).toMatchObject({ code: 'unknown-option', field: name, fix: `Did you mean "${meant}"?` });
+  });
+
+  it('a name far from every option lists them instead', () => {
+    expect(validatePolicy({ foo: 1 }).problems[0]?.fix).toMatch(/^Remove it; the options are origin, methods/);
+  });
+
+  it('origin of a wrong type is one problem', () => {
+    expect(validatePolicy({ origin: 42 }).problems.map((p) => [p.code, p.field])).toEqual([['invalid-origin-type', 'origin']]);
+  });
+});

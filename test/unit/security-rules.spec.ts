@@ -254,3 +254,26 @@ describe('all problems at once', () => {
     expect(error.problems.every((p) => p.source === 'global policy' && p.fix.length > 0)).toBe(true);
   });
 });
+
+describe('RegExps that match unrelated origins, with credentials or Private Network Access', () => {
+  const codesOf = (options: CorsPolicyOptions) => validatePolicy(options).problems.map((p) => p.code);
+
+  it.each([
+    [/^.*$/, 'https://nestjs-route-cors-probe.invalid'],
+    [/^https:\/\/.+\.com$/, 'https://nestjs-route-cors-probe.com'],
+    [/^https:\/\/app\.example\.com.*$/, 'https://app.example.com.nestjs-route-cors-probe.invalid'],
+    [/^https:\/\/app.example.com$/, 'https://appxexamplexcom'],
+  ])('%s is refused, naming the origin it also matches (%s)', (regexp, probe) => {
+    const problem = validatePolicy({ origin: [APP, regexp], credentials: true }).problems.find((p) => p.code === 'reflect-everything-regexp');
+    expect(problem?.field).toBe('origin[1]');
+    expect(problem?.message).toContain(`also matches ${probe},`);
+    expect(codesOf({ origin: regexp, allowPrivateNetwork: true })).toContain('reflect-everything-regexp');
+  });
+
+  it.each([/^https:\/\/([a-z0-9-]+\.)?example\.com$/, /^https:\/\/app\.example\.com(:\d+)?$/, /^https?:\/\/localhost(:\d+)?$/, /^https:\/\/a+\.example\.com$/])(
+    '%s, narrowed to its own hosts, is accepted',
+    (regexp) => {
+      expect(codesOf({ origin: regexp, credentials: true })).toEqual([]);
+    },
+  );
+});

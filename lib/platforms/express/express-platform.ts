@@ -44,18 +44,23 @@ export function buildExpressTable(routes: readonly OrderedRoute<RouteEntry>[], m
 
 /**
  * The path Express routes a request on: parseurl's pathname, which Express reuses (parseurl
- * caches it on the request). An absolute-form target with an invalid port (`http://h:12a/x`)
- * makes url.parse() print a deprecation warning (DEP0170) about the client's URL, which tells the
- * application nothing: the one synchronous call runs with deprecation warnings off.
+ * caches it on the request). Undefined for a target url.parse() cannot parse (`http://[::1/x`):
+ * no route serves it. An absolute-form target with an invalid port (`http://h:12a/x`) makes
+ * url.parse() print a deprecation warning (DEP0170) about the client's URL, which tells the
+ * application nothing: that one synchronous call runs with deprecation warnings off.
  */
-export function expressPathOf(req: IncomingMessage): string {
-  if (req.url?.charCodeAt(0) === 0x2f) return parseurl(req)?.pathname ?? '/';
-  const previous = process.noDeprecation;
-  process.noDeprecation = true;
+export function expressPathOf(req: IncomingMessage): string | undefined {
   try {
-    return parseurl(req)?.pathname ?? '/';
-  } finally {
-    process.noDeprecation = previous;
+    if (req.url?.charCodeAt(0) === 0x2f) return parseurl(req)?.pathname ?? '/';
+    const previous = process.noDeprecation;
+    process.noDeprecation = true;
+    try {
+      return parseurl(req)?.pathname ?? '/';
+    } finally {
+      process.noDeprecation = previous;
+    }
+  } catch {
+    return undefined;
   }
 }
 

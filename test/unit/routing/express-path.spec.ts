@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { expressPathOf } from '../../../lib/platforms/express/express-platform.js';
 import { compileExpressPath } from '../../../lib/platforms/express/express-path.js';
 import { PARAMETER } from '../../../lib/routing/first-match-table.js';
 
@@ -62,5 +65,19 @@ describe('compileExpressPath: plain paths take a shortcut that gives what the pa
     // Through the parser: the same path with an (empty) optional group at the end takes the general route.
     const parsed = compileExpressPath(`${path}{}`, matching).variants.filter((v) => v.complete);
     expect(plain).toEqual([parsed[0]]);
+  });
+});
+
+describe('expressPathOf (the path Express routes on)', () => {
+  const pathOf = (url: string) => expressPathOf(Object.assign(new IncomingMessage(new Socket()), { url }));
+
+  it('the pathname of origin-form and absolute-form targets, as parseurl gives it to Express', () => {
+    expect(pathOf('/a/b?x=1')).toBe('/a/b');
+    expect(pathOf('http://127.0.0.1:3000/a?x')).toBe('/a');
+    expect(pathOf('http://127.0.0.1:12a/x')).toBe('/:12a/x');
+  });
+
+  it('undefined, without throwing, for a target url.parse() cannot parse', () => {
+    expect(pathOf('http://[::1/h/x')).toBeUndefined();
   });
 });
