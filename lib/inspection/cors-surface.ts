@@ -6,8 +6,8 @@ import type { CorsRouteReport } from './route-report.js';
 export interface CorsSurface {
   readonly records: readonly CorsRouteReport[];
   readonly handler: CorsRequestHandler;
-  /** The platform's routing path of a request. */
-  readonly pathOf: (req: IncomingMessage) => string;
+  /** The platform's routing path of a request (undefined when its target cannot be parsed). */
+  readonly pathOf: (req: IncomingMessage) => string | undefined;
 }
 
 // Keyed by the application's ModulesContainer: one per application, and shared by every

@@ -27,6 +27,11 @@ export interface CorsExplainRequest {
   readonly requestHeaders?: string | readonly string[];
   /** `Access-Control-Request-Private-Network: true` (Private Network Access preflights). */
   readonly requestPrivateNetwork?: boolean;
+  /**
+   * Other request headers, by lower-case name: what routes bound to hosts or to header and
+   * media-type versions are chosen by (`host`, `x-api-version`, `accept`).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -72,19 +77,22 @@ export interface CorsExplanation {
  */
 export function explainRequest(
   handler: CorsRequestHandler,
-  pathOf: (req: IncomingMessage) => string,
+  pathOf: (req: IncomingMessage) => string | undefined,
   request: CorsExplainRequest,
 ): CorsExplanation | Promise<CorsExplanation> {
   const method = request.method.toUpperCase();
   const headers: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   if (request.origin !== undefined) headers.origin = request.origin;
   if (request.requestMethod !== undefined) headers['access-control-request-method'] = request.requestMethod;
   if (request.requestHeaders !== undefined) {
     headers['access-control-request-headers'] = typeof request.requestHeaders === 'string' ? request.requestHeaders : request.requestHeaders.join(', ');
   }
   if (request.requestPrivateNetwork) headers['access-control-request-private-network'] = 'true';
+  // The stand-in is also what route filters get as the raw request (a custom version extractor
+  // reads its headers); it has no socket, so no proxy is trusted and Host decides.
   const standIn = { method, url: request.path, headers } as IncomingMessage;
-  const verdict = handler.decide(method, headers, () => pathOf(standIn));
+  const verdict = handler.decide(method, headers, () => pathOf(standIn), standIn);
   return verdict instanceof Promise ? verdict.then(explanationOf) : explanationOf(verdict);
 }
 

@@ -128,7 +128,36 @@ class FilesController {
   }
 }
 
-const CONTROLLERS = [UsersController, CatalogController, AdminController, HealthController, TenantsController, FilesController];
+// One host's reports are closed; elsewhere (and for other reports) the public policy applies.
+@Cors(false)
+@Controller({ host: 'admin.example.com', path: 'reports' })
+class AdminReportsController {
+  @Get(':id')
+  report() {
+    return {};
+  }
+}
+
+@Cors('public')
+@Controller('reports')
+class ReportsController {
+  @Get('latest')
+  latest() {
+    return {};
+  }
+}
+
+const CONTROLLERS = [
+  UsersController,
+  CatalogController,
+  AdminController,
+  HealthController,
+  TenantsController,
+  FilesController,
+  AdminReportsController,
+  ReportsController,
+];
+const ADMIN_HOST = 'admin.example.com';
 
 function configure(nest: NestExpressApplication): void {
   nest.setGlobalPrefix('api', { exclude: ['health'] });
@@ -159,6 +188,8 @@ describe('routes()', () => {
       'POST /api/v1/catalog CatalogController.create',
       'GET /api/v1/catalog/public CatalogController.open',
       'GET /api/v1/files/*path FilesController.file',
+      'GET /api/v1/reports/:id AdminReportsController.report',
+      'GET /api/v1/reports/latest ReportsController.latest',
       'GET /api/v1/tenants TenantsController.list',
       'ALL /api/v1/tenants/any TenantsController.any',
       'GET /api/v1/users UsersController.list',
@@ -242,16 +273,19 @@ describe('routes()', () => {
 
   it('matches what the hook applies on every route: a preflight and an actual request per route, over HTTP', async () => {
     const routes = inspector.routes().filter((record) => record.method !== '*');
-    expect(routes).toHaveLength(17);
+    expect(routes).toHaveLength(19);
     for (const record of routes) {
       const path = concretePath(record.path);
       const method = record.method === 'ALL' ? 'PATCH' : record.method;
       const origin = allowedOriginOf(record);
       const open = !record.disabled && record.policy.origins.length > 0;
       const what = `${record.route} at ${path} from ${origin}`;
+      // A route bound to a host is reached with that Host only.
+      const host = /^host ([^,]+)/.exec(record.boundTo ?? '')?.[1];
 
       const reflected = record.policy.allowedHeaders === 'reflected';
       let pre = request(app.getHttpServer()).options(path).set('Origin', origin).set('Access-Control-Request-Method', method);
+      if (host) pre = pre.set('Host', host);
       if (reflected) pre = pre.set('Access-Control-Request-Headers', 'x-probe');
       const answer = await pre;
       const methodAllowed = record.policy.methods.includes(method);
@@ -276,7 +310,9 @@ describe('routes()', () => {
         });
       }
 
-      const actual = await request(app.getHttpServer())[method.toLowerCase() as 'get'](path).set('Origin', origin);
+      let call = request(app.getHttpServer())[method.toLowerCase() as 'get'](path).set('Origin', origin);
+      if (host) call = call.set('Host', host);
+      const actual = await call;
       const expected = open
         ? {
             'access-control-allow-origin': record.policy.origins.includes('*') ? '*' : origin,
@@ -298,7 +334,7 @@ describe('routes()', () => {
 describe('format()', () => {
   it('groups routes by policy under one line saying what the policy allows', () => {
     const lines = inspector.format().split('\n');
-    expect(lines[0]).toBe('CORS surface: 17 routes in 8 policies');
+    expect(lines[0]).toBe('CORS surface: 19 routes in 8 policies');
     expect(lines[1]).toMatch(/^ {2}METHOD +PATH +HANDLER +PREFLIGHT METHODS +POLICY FROM$/);
     const group = (heading: string) => {
       const start = lines.indexOf(heading);
@@ -308,11 +344,13 @@ describe('format()', () => {
     };
     expect(group('open to *; methods GET')).toEqual([
       ['GET', '/api/v1/catalog/public', 'CatalogController.open', '(policy)', 'policy "public" (handler @Cors)'],
+      ['GET', '/api/v1/reports/latest', 'ReportsController.latest', '(policy)', 'policy "public" (controller @Cors)'],
       ['GET', '/api/v2/catalog/public', 'CatalogController.open', '(policy)', 'policy "public" (handler @Cors)'],
       ['GET', '/health', 'HealthController.check', '(policy)', 'policy "public" (controller @Cors)'],
     ]);
     expect(group('CORS off (@Cors(false)): no CORS headers, preflights answered 403')).toEqual([
       ['GET', '/api/v1/admin/stats', 'AdminController.stats', '-', 'controller @Cors(false)'],
+      ['GET', `/api/v1/reports/:id [host ${ADMIN_HOST}]`, 'AdminReportsController.report', '-', 'controller @Cors(false)'],
       ['DELETE', '/api/v1/users/:id', 'UsersController.remove', '-', 'handler @Cors(false)'],
     ]);
     expect(group(`open to ${APP_ORIGIN}; with credentials; allowed headers content-type, authorization; max age 600s`)).toContainEqual([
@@ -342,6 +380,20 @@ describe('explain()', () => {
       vary: ['Origin'],
       route: 'PUT /api/v1/users/:id (UsersController.update)',
       preflight: true,
+    });
+  });
+
+  it('takes other request headers: the Host that selects a host-bound route', () => {
+    const admin = { method: 'GET', path: '/api/v1/reports/latest', origin: EVIL_ORIGIN, headers: { Host: ADMIN_HOST } };
+    expect(inspector.explain(admin)).toMatchObject({
+      allowed: false,
+      headers: {},
+      route: `GET /api/v1/reports/:id (AdminReportsController.report) [host ${ADMIN_HOST}]`,
+    });
+    expect(inspector.explain({ ...admin, headers: { host: 'www.example.com' } })).toMatchObject({
+      allowed: true,
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      route: 'GET /api/v1/reports/latest (ReportsController.latest)',
     });
   });
 
@@ -395,6 +447,7 @@ describe('explain()', () => {
         if (req.origin !== undefined) call = call.set('Origin', req.origin);
         if (req.requestMethod !== undefined) call = call.set('Access-Control-Request-Method', req.requestMethod);
         if (req.requestHeaders !== undefined) call = call.set('Access-Control-Request-Headers', req.requestHeaders);
+        if (req.headers?.host !== undefined) call = call.set('Host', req.headers.host);
         const res = await call;
         const said = Object.fromEntries(
           Object.entries(explained.headers)
@@ -477,6 +530,8 @@ const PATHS = [
   '/api/v1/tenants',
   '/api/v1/tenants/any',
   '/api/v1/files/a/b.txt',
+  '/api/v1/reports/latest',
+  '/api/v1/reports/9',
   '/health',
   '/api/health',
   '/graphql',
@@ -498,6 +553,7 @@ const wireRequest = fc.record(
     ),
     requestMethod: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'get', 'BAD METHOD'),
     requestHeaders: fc.constantFrom('content-type', 'Content-Type, Authorization', 'x-custom', 'bad header', ''),
+    headers: fc.record({ host: fc.constantFrom(ADMIN_HOST, 'ADMIN.example.com:8080', 'www.example.com') }),
   },
   { requiredKeys: ['method', 'path'] },
 );

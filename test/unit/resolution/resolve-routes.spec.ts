@@ -65,6 +65,49 @@ describe('PolicyResolver', () => {
   });
 });
 
+describe('PolicyResolver: where a policy comes from', () => {
+  const resolver = new PolicyResolver(GLOBAL);
+  const source = (meta: RouteDeclaration['cors']) => resolver.resolveWithSource(meta, 'route').source;
+
+  it('no @Cors: the global policy, nothing else', () => {
+    expect(source({})).toEqual({ fields: [], reenabled: false });
+  });
+
+  it('the levels whose fields apply, with the field names, in order', () => {
+    expect(source({ controller: { options: { exposedHeaders: ['X-A'], maxAge: undefined } }, handler: { options: { maxAge: 60 } } })).toEqual({
+      named: undefined,
+      fields: [
+        { level: 'controller', names: ['exposedHeaders'] },
+        { level: 'handler', names: ['maxAge'] },
+      ],
+      reenabled: false,
+    });
+  });
+
+  it("a named policy, and the level naming it; a handler's name drops the controller's fields", () => {
+    expect(source({ controller: { policy: 'public', options: { maxAge: 5 } } })).toMatchObject({
+      named: { name: 'public', level: 'controller' },
+      fields: [{ level: 'controller', names: ['maxAge'] }],
+    });
+    expect(source({ controller: { options: { exposedHeaders: ['X-A'] } }, handler: { policy: 'partner' } })).toMatchObject({
+      named: { name: 'partner', level: 'handler' },
+      fields: [{ level: 'handler', names: [] }],
+    });
+  });
+
+  it('@Cors(false) and the level that says it; a handler enabling CORS again under it', () => {
+    expect(source({ controller: { options: { maxAge: 5 } }, handler: false })).toEqual({ disabledBy: 'handler', fields: [], reenabled: false });
+    expect(source({ controller: false, handler: { options: {} } })).toEqual({ named: undefined, fields: [{ level: 'handler', names: [] }], reenabled: true });
+  });
+
+  it('an unknown policy name: no policy, and the name it asked for', () => {
+    expect(resolver.resolveWithSource({ handler: { policy: 'ghost' } }, 'route')).toEqual({
+      policy: undefined,
+      source: { named: { name: 'ghost', level: 'handler' }, fields: [], reenabled: false },
+    });
+  });
+});
+
 describe('resolveRoutes', () => {
   it('gives every valid route its entry, in order, and the global policy to unknown paths', () => {
     const resolved = resolveRoutes([declaration('a'), declaration('b', { handler: { policy: 'public' } })], GLOBAL);
@@ -74,6 +117,11 @@ describe('resolveRoutes', () => {
       ['/b', 'b', '*'],
     ]);
     expect(resolved.fallback.policy.options.origin).toEqual([APP]);
+    // The same routes, with their declarations and policy sources, for the inspector.
+    expect(resolved.resolved.map((r) => [r.route, r.declaration.label, r.source.named?.name])).toEqual([
+      [resolved.routes[0], 'a', undefined],
+      [resolved.routes[1], 'b', 'public'],
+    ]);
   });
 
   it('collects every problem, one per cause with all its routes, and leaves those routes out', () => {
