@@ -85,8 +85,20 @@ export class CorsConfigError extends Error {
     super(formatProblems(problems));
     this.name = 'CorsConfigError';
     this.problems = problems;
+    Object.defineProperty(this, CORS_CONFIG_ERROR, { value: true });
+  }
+
+  /**
+   * `instanceof` holds across copies of the package: an application may load its CommonJS build
+   * (through a CommonJS dependency) beside its ESM build, each with its own class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CORS_CONFIG_ERROR] === true;
   }
 }
+
+/** Marks a CorsConfigError, whichever copy of the package made it (Symbol.for: one symbol for all copies). */
+const CORS_CONFIG_ERROR = Symbol.for('nestjs-route-cors.CorsConfigError');
 
 function formatProblems(problems: readonly CorsConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;

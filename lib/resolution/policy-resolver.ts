@@ -1,4 +1,12 @@
-import { compileValidated, mergePolicies, validatePolicy, type CompiledPolicy, type CorsConfigProblem, type CorsPolicyOptions } from '../core/index.js';
+import {
+  compileValidated,
+  describeValue,
+  mergePolicies,
+  validatePolicy,
+  type CompiledPolicy,
+  type CorsConfigProblem,
+  type CorsPolicyOptions,
+} from '../core/index.js';
 import { GLOBAL_POLICY_SOURCE } from '../nest/cors.constants.js';
 import type { CorsModuleOptions, CorsRouteMetadata } from '../nest/cors-module-options.interface.js';
 import { policySignature } from './policy-signature.js';
@@ -108,6 +116,17 @@ export class PolicyResolver {
         fields = {};
         fieldSources = [];
         continue;
+      }
+      const options = (entry as { options?: unknown }).options;
+      if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+        // @Cors(123) from JavaScript (or `as any`): the decorator took it for fields.
+        this.addRouteProblem(`invalid:${level}:${String(options)}`, label, {
+          code: 'invalid-policy',
+          field: `@Cors on the ${level}`,
+          message: `takes a policy name, an options object or false, got ${describeValue(options)}.`,
+          fix: "Use e.g. @Cors('public'), @Cors({ origin: 'https://app.example.com' }) or @Cors(false).",
+        });
+        return { policy: undefined, source: { fields: [], reenabled } };
       }
       reenabled = disabledBy !== undefined;
       disabledBy = undefined;

@@ -286,3 +286,19 @@ describe('routes bound to hosts and versions get their own policy, per request (
     expect(v1.headers['access-control-allow-origin']).toBe('*');
   });
 });
+
+describe('@Cors with a value it does not take (independent probe)', () => {
+  @Controller('odd')
+  class OddController {
+    @Cors(123 as unknown as string)
+    @Get()
+    get() {
+      return 'odd';
+    }
+  }
+
+  it('@Cors(123) stops start-up with invalid-policy, naming the route', async () => {
+    const problems = problemsOf(await initError({ cors: { origin: [APP_ORIGIN] }, controllers: [OddController] }));
+    expect(problems.map((p) => [p.code, p.source, p.field])).toEqual([['invalid-policy', 'GET /odd (OddController.get)', '@Cors on the handler']]);
+  });
+});

@@ -1,6 +1,6 @@
 // Configuration helpers: mergePolicies (field-by-field resolution) and parseOrigins (env text).
 import { describe, expect, it } from '@jest/globals';
-import { mergePolicies, parseOrigins, type CorsPolicyOptions } from '../../lib/core/index.js';
+import { CorsConfigError, mergePolicies, parseOrigins, type CorsPolicyOptions } from '../../lib/core/index.js';
 import { configError } from './engine-helpers.js';
 
 describe('mergePolicies', () => {
@@ -105,5 +105,15 @@ describe('parseOrigins', () => {
   it('refuses a value that is not a string', () => {
     const error = configError(() => parseOrigins(undefined as unknown as string, 'CORS_ORIGINS'));
     expect(error.problems[0]!.field).toBe('CORS_ORIGINS');
+  });
+});
+
+describe('CorsConfigError across copies of the package', () => {
+  it('instanceof holds for an error made by another copy (its CommonJS and ESM builds both loaded)', () => {
+    const fromOtherCopy = Object.defineProperty(new Error('other copy'), Symbol.for('nestjs-route-cors.CorsConfigError'), { value: true });
+    expect(fromOtherCopy instanceof CorsConfigError).toBe(true);
+    expect(new Error('plain') instanceof CorsConfigError).toBe(false);
+    expect(new CorsConfigError([]) instanceof CorsConfigError).toBe(true);
+    expect(new CorsConfigError([]) instanceof Error).toBe(true);
   });
 });
