@@ -12,8 +12,11 @@ export interface CorsSurface {
 
 // Keyed by the application's ModulesContainer: one per application, and shared by every
 // CorsModule instance in it (equal imports of CorsModule.forRoot() each have an inspector, while
-// only the first one bootstraps).
-const surfaces = new WeakMap<object, CorsSurface>();
+// only the first one bootstraps). Symbol.for: the CommonJS and ESM builds of the package may both
+// be loaded in one process (the bootstrap from one, an inspector from the other): one map for all.
+const SURFACES = Symbol.for('nestjs-route-cors.surfaces');
+const registry = globalThis as { [SURFACES]?: WeakMap<object, CorsSurface> };
+const surfaces = (registry[SURFACES] ??= new WeakMap<object, CorsSurface>());
 
 export function publishSurface(application: object, surface: CorsSurface): void {
   surfaces.set(application, surface);
