@@ -47,7 +47,7 @@ async function report(args: ReportArgs, output: CliOutput, boot: BootApp): Promi
     await app.close();
   }
   if (expected) {
-    const diff = diffReports(expected, routes, args.check!);
+    const diff = diffReports(expected, routes, args.check!, args.app);
     output.out(diff.lines.join('\n'));
     return diff.same ? EXIT.ok : EXIT.differs;
   }

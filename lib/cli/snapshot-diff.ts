@@ -27,9 +27,10 @@ export function parseSnapshot(text: string, file: string): CorsRouteReport[] {
 
 /**
  * Compares by route label (method, path, handler), whatever the order: a route is added,
- * removed, or changed field by field (policy fields by their own names).
+ * removed, or changed field by field (policy fields by their own names). `app` goes into the
+ * command that updates the snapshot.
  */
-export function diffReports(expected: readonly CorsRouteReport[], actual: readonly CorsRouteReport[], file: string): SnapshotDiff {
+export function diffReports(expected: readonly CorsRouteReport[], actual: readonly CorsRouteReport[], file: string, app = '<app>'): SnapshotDiff {
   const before = keyed(expected);
   const after = keyed(actual);
   const blocks: string[][] = [];
@@ -61,7 +62,7 @@ export function diffReports(expected: readonly CorsRouteReport[], actual: readon
       `CORS surface differs from ${file}: ${counts}.`,
       ...blocks.flatMap((block) => ['', ...block]),
       '',
-      'If the change is intended, update the snapshot: nestjs-route-cors report <app> --json > ' + file,
+      `If the change is intended, update the snapshot: nestjs-route-cors report ${app} --json > ${file}`,
     ],
   };
 }

@@ -1,11 +1,12 @@
-// The `nestjs-route-cors report` command as CI runs it: the package built (npm run build), the
-// sample app compiled (tsc -p tsconfig.sample.json, ESM; and a CommonJS build of it), the CLI
-// started as the package's `bin` in a child process. Its table and JSON must be the inspector's
+// The `nestjs-route-cors report` command as CI runs it: the package built (npm run build) and
+// copied as if installed, the sample app compiled against it (an ESM build and a CommonJS one),
+// the CLI started as the package's `bin` in a child process. Everything lives in .build/cli-test,
+// so a concurrent `npm run build` (test:pack, the sample) cannot pull dist/ from under the runs. Its table and JSON must be the inspector's
 // (the sample booted here with @nestjs/testing, as the README's snapshot recipe does); --check must
 // pass on an unchanged snapshot and fail with a per-route diff after a policy change; an app that
 // cannot boot must fail with a message that points to the recipe.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -15,7 +16,8 @@ import { CorsInspector, type CorsRouteReport } from '../../lib/index.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WORK = path.join(ROOT, '.build/cli-test');
-const ESM_APP = '.build/sample/app.module.js';
+const PACKAGE = path.join(WORK, 'node_modules/nestjs-route-cors');
+const ESM_APP = '.build/cli-test/esm/sample/app.module.js';
 const CJS_APP = '.build/cli-test/cjs/sample/app.module.js';
 const SNAPSHOT = path.join(WORK, 'cors-surface.json');
 
@@ -57,7 +59,33 @@ async function mustSucceed(command: string, args: readonly string[]): Promise<vo
 }
 
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+/** The package's executable, from its package.json `bin`, in the installed-looking copy. */
 let bin: string;
+
+/**
+ * npm run build, then dist/ and package.json copied to .build/cli-test/node_modules, where the
+ * sample builds find the package as an application finds it installed; `bin` is its executable.
+ * Built again once if a concurrent build removed dist/ while it was being copied.
+ */
+async function installPackage(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await mustSucceed('npm', ['run', 'build']);
+    rmSync(PACKAGE, { recursive: true, force: true });
+    mkdirSync(PACKAGE, { recursive: true });
+    try {
+      cpSync(path.join(ROOT, 'dist'), path.join(PACKAGE, 'dist'), { recursive: true });
+      copyFileSync(path.join(ROOT, 'package.json'), path.join(PACKAGE, 'package.json'));
+    } catch (error) {
+      if (attempt === 2) throw error;
+      continue;
+    }
+    const pkg = JSON.parse(readFileSync(path.join(PACKAGE, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+    expect(pkg.bin?.['nestjs-route-cors']).toBeDefined();
+    bin = path.join(PACKAGE, pkg.bin!['nestjs-route-cors']!);
+    if (existsSync(bin) || attempt === 2) return;
+  }
+}
+
 const cli = (args: readonly string[], env: Record<string, string> = SAMPLE_ENV) => run(process.execPath, [bin, ...args], env);
 
 /** The sample booted in this process with @nestjs/testing, as the README's recipe does. */
@@ -65,37 +93,27 @@ let sample: INestApplication;
 let saved: Record<string, string | undefined>;
 
 beforeAll(async () => {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
-  expect(pkg.bin?.['nestjs-route-cors']).toBeDefined();
-  bin = path.join(ROOT, pkg.bin!['nestjs-route-cors']!);
-
-  // A CommonJS build of the sample, beside an installed-looking nestjs-route-cors (a link to this
-  // package) that it require()s: the CommonJS build of the package, while the CLI is the ESM one.
+  // The sample compiled twice against the installed-looking copy: ESM (as tsconfig.sample.json
+  // does) and CommonJS, which require()s the package's CommonJS build while the CLI is the ESM one.
   rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(path.join(WORK, 'node_modules'), { recursive: true });
-  symlinkSync('../../..', path.join(WORK, 'node_modules/nestjs-route-cors'), 'dir');
-  writeFileSync(
-    path.join(WORK, 'tsconfig.cjs.json'),
-    JSON.stringify({
-      extends: '../../tsconfig.json',
-      compilerOptions: {
-        noEmit: false,
-        declaration: false,
-        sourceMap: false,
-        module: 'CommonJS',
-        moduleResolution: 'Bundler',
-        rootDir: '../..',
-        outDir: 'cjs',
-      },
-      include: [],
-      files: ['../../sample/app.module.ts'],
-    }),
-  );
-  await Promise.all([
-    mustSucceed('npm', ['run', 'build']),
-    mustSucceed(process.execPath, [TSC, '-p', 'tsconfig.sample.json']),
-    mustSucceed(process.execPath, [TSC, '-p', path.join(WORK, 'tsconfig.cjs.json')]),
-  ]);
+  mkdirSync(WORK, { recursive: true });
+  const sampleBuild = (format: 'esm' | 'cjs') => {
+    const module = format === 'esm' ? { module: 'NodeNext', moduleResolution: 'NodeNext' } : { module: 'CommonJS', moduleResolution: 'Bundler' };
+    const config = path.join(WORK, `tsconfig.${format}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        // Emit only: `npm run typecheck` checks the sample, and work in progress elsewhere in lib/ must not stop this suite.
+        compilerOptions: { noEmit: false, noCheck: true, declaration: false, sourceMap: false, ...module, rootDir: '../..', outDir: format },
+        include: [],
+        files: ['../../sample/app.module.ts'],
+      }),
+    );
+    return mustSucceed(process.execPath, [TSC, '-p', config]);
+  };
+  await Promise.all([installPackage(), sampleBuild('esm'), sampleBuild('cjs')]);
+  writeFileSync(path.join(WORK, 'esm/package.json'), '{ "type": "module" }\n');
   writeFileSync(path.join(WORK, 'cjs/package.json'), '{ "type": "commonjs" }\n');
   writeFixtures();
 
@@ -133,6 +151,14 @@ describe('nestjs-route-cors report', () => {
   }, 60_000);
 
   it('prints the same table for a CommonJS build of the sample (the app’s own CommonJS copy of the package)', async () => {
+    // The app require()s the CommonJS build: another CorsInspector class than the CLI's (ESM) one.
+    // (Asked of Node in a child process: Jest maps the package name to lib/ in this one.)
+    const resolved = await run(process.execPath, [
+      '-e',
+      "console.log(require('node:module').createRequire(process.argv[1]).resolve('nestjs-route-cors'))",
+      path.join(ROOT, CJS_APP),
+    ]);
+    expect(resolved.stdout.trim()).toBe(path.join(PACKAGE, 'dist/cjs/index.js'));
     const result = await cli(['report', CJS_APP, '--module', 'AppModule']);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(result.stdout).toBe(`AppModule (${CJS_APP})\n${sample.get(CorsInspector).format()}\n`);
@@ -168,7 +194,7 @@ describe('nestjs-route-cors report', () => {
         '~ GET /partners/catalog (PartnersController.catalog)',
         '    origins: https://partner.example.org, https://*.partner.example.org -> *',
         '',
-        `If the change is intended, update the snapshot: nestjs-route-cors report <app> --json > ${SNAPSHOT}`,
+        `If the change is intended, update the snapshot: nestjs-route-cors report ${ESM_APP} --json > ${SNAPSHOT}`,
         '',
       ].join('\n'),
     );

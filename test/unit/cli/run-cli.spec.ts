@@ -145,7 +145,7 @@ describe('runCli', () => {
       '- DELETE /old (OldController.remove)',
       '    was: open to https://app.example.com; with credentials (from global)',
       '',
-      `If the change is intended, update the snapshot: nestjs-route-cors report <app> --json > ${snapshot}`,
+      `If the change is intended, update the snapshot: nestjs-route-cors report a.js --json > ${snapshot}`,
     ]);
   });
 
