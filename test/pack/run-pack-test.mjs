@@ -23,6 +23,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -636,6 +637,33 @@ async function httpChecks(r, port) {
   );
 }
 
+/**
+ * Absolute-form preflights with a target url.parse() warns about (DEP0170, an invalid port) or
+ * cannot parse: answered without a 5xx, and the app prints no deprecation warning and no hook
+ * failure (read from its own stderr, in a fresh process where Node has warned about nothing yet).
+ */
+async function malformedTargetChecks(r, app) {
+  for (const target of ['http://127.0.0.1:12a/feed', 'http://::1:3000/feed', 'http://[::1/feed']) {
+    const head = `OPTIONS ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${APP_ORIGIN}\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n`;
+    const status = await rawStatus(app.port, head);
+    r.check(`preflight OPTIONS ${target} (malformed absolute form): answered without a 5xx`, status !== undefined && status < 500, `status ${status}`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let stderr arrive
+  r.check('the app printed no DEP0170 warning and no "CORS hook failed"', !/DEP0170|CORS hook failed/.test(app.output), app.output.slice(-2000));
+}
+
+/** The status code of a raw HTTP/1.1 request (undefined when the connection gives none). */
+function rawStatus(port, head) {
+  return new Promise((resolve) => {
+    let data = '';
+    const socket = net.connect({ port, host: '127.0.0.1' }, () => socket.end(head));
+    socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
+    socket.on('data', (d) => (data += d));
+    socket.on('error', () => resolve(undefined));
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1]) || undefined));
+  });
+}
+
 async function serveAndProbe(r, dir, serve) {
   r.log(`$ PORT=0 node ${serve.entry}   (probed over HTTP)`);
   const t0 = Date.now();
@@ -649,6 +677,7 @@ async function serveAndProbe(r, dir, serve) {
   try {
     r.log(`listening on 127.0.0.1:${app.port}`);
     await httpChecks(r, app.port);
+    await malformedTargetChecks(r, app);
   } finally {
     const exit = await stopApp(app);
     r.check(
