@@ -1,7 +1,8 @@
 // Boots a compiled Nest application for the report, the way the application itself would: with
 // ITS OWN copies of @nestjs/core and nestjs-route-cors, resolved from the module file's location.
 // Runs in the CLI's process only (the CLI spec runs it in a child process). Imports nothing of
-// this package but the inspector's types and token.
+// this package but the inspector's types. The bin is the ESM build of this file: in the CommonJS
+// build, TypeScript turns import() into require(), which cannot load file URLs (never run).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

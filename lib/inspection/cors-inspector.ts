@@ -1,3 +1,5 @@
+// The Nest face of the inspection: CorsInspector, injectable from CorsModule, reading the surface
+// the bootstrap published. Imports Nest's DI and this folder only.
 import { Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { surfaceOf, type CorsSurface } from './cors-surface.js';

@@ -1,3 +1,5 @@
+// The hand-over from the bootstrap to the inspector: the report and the handler to explain with,
+// per application. No Nest: imports lib/request and the report's types.
 import type { IncomingMessage } from 'node:http';
 import type { CorsRequestHandler } from '../request/cors-request-handler.js';
 import type { CorsRouteReport } from './route-report.js';
