@@ -66,8 +66,11 @@ export function describePolicy(record: Pick<CorsRouteReport, 'disabled' | 'polic
 
 function groupByPolicy(records: readonly CorsRouteReport[]): PolicyGroup[] {
   const groups = new Map<string, PolicyGroup>();
+  // Records of one report share policy objects: each is serialised once.
+  const keys = new Map<CorsPolicyReport, string>();
   for (const record of records) {
-    const key = JSON.stringify([record.disabled, comparable(record.policy)]);
+    const policyKey = keys.get(record.policy) ?? keys.set(record.policy, JSON.stringify(comparable(record.policy))).get(record.policy)!;
+    const key = `${record.disabled}${policyKey}`;
     const group = groups.get(key) ?? { heading: describePolicy(record), records: [] };
     group.records.push(record);
     groups.set(key, group);

@@ -119,6 +119,20 @@ export const UNKNOWN_PATHS = '*';
 export function buildRouteReport({ resolved, fallback, neverReached }: RouteReportInput): CorsRouteReport[] {
   const served = servedMethodsByPattern(resolved);
   const shadowedBy = new Map(neverReached.map(({ route, servedBy }) => [route, servedBy.value.label]));
+  // Records share their policy and source descriptions (a handful for thousands of routes: the
+  // report costs little at start-up and in memory); the inspector hands out copies.
+  const policyReports = new Map<CompiledPolicy, Map<readonly string[] | undefined, CorsPolicyReport>>();
+  const describeOnce = (policy: CompiledPolicy, methods: readonly string[] | undefined): CorsPolicyReport => {
+    const byMethods = policyReports.get(policy) ?? new Map<readonly string[] | undefined, CorsPolicyReport>();
+    policyReports.set(policy, byMethods);
+    const known = byMethods.get(methods);
+    if (known) return known;
+    const described = describePolicy(policy, methods);
+    byMethods.set(methods, described);
+    return described;
+  };
+  const sources = new Map<PolicySource, string[]>();
+  const sourceOnce = (source: PolicySource): string[] => sources.get(source) ?? sources.set(source, describeSource(source)).get(source)!;
   const records = resolved.map(({ declaration, route, source }): CorsRouteReport => {
     const disabled = source.disabledBy !== undefined;
     return {
@@ -128,8 +142,8 @@ export function buildRouteReport({ resolved, fallback, neverReached }: RouteRepo
       boundTo: declaration.discriminator ?? null,
       route: route.value.label,
       disabled,
-      policy: describePolicy(route.value.policy, served.get(patternKey(route.path)) ?? []),
-      from: describeSource(source),
+      policy: describeOnce(route.value.policy, served.get(patternKey(route.path))),
+      from: sourceOnce(source),
       shadowedBy: shadowedBy.get(route) ?? null,
     };
   });
@@ -192,7 +206,7 @@ function describeSource(source: PolicySource): string[] {
  * The methods each path pattern serves, by the routing rule of lib/routing (GET serves HEAD, ALL
  * every method a browser may send). Parameter names do not matter: `/a/:id` and `/a/:key` are one pattern.
  */
-function servedMethodsByPattern(resolved: readonly ResolvedRoute[]): Map<string, string[]> {
+function servedMethodsByPattern(resolved: readonly ResolvedRoute[]): Map<string, readonly string[]> {
   const byPattern = new Map<string, Set<string>>();
   for (const { route } of resolved) {
     const key = patternKey(route.path);
@@ -201,7 +215,14 @@ function servedMethodsByPattern(resolved: readonly ResolvedRoute[]): Map<string,
     for (const method of added) methods.add(method);
     byPattern.set(key, methods);
   }
-  return new Map([...byPattern].map(([key, methods]) => [key, [...methods].sort()]));
+  // Equal lists are one array, so that records can share their policy description.
+  const lists = new Map<string, readonly string[]>();
+  const interned = (methods: Set<string>) => {
+    const list = [...methods].sort();
+    const key = list.join(',');
+    return lists.get(key) ?? lists.set(key, list).get(key)!;
+  };
+  return new Map([...byPattern].map(([key, methods]) => [key, interned(methods)]));
 }
 
 function patternKey(path: string): string {
