@@ -45,7 +45,9 @@ export class CorsInspector {
    * record of paths no route serves (method and path `*`). A fresh copy on every call.
    */
   routes(): CorsRouteReport[] {
-    return structuredClone([...this.surface().records]);
+    // Through JSON, not structuredClone: records share policy objects, and each record handed out
+    // must be its own (editing one must not change another).
+    return JSON.parse(JSON.stringify(this.surface().records)) as CorsRouteReport[];
   }
 
   /**

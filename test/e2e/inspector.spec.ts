@@ -209,6 +209,10 @@ describe('routes()', () => {
     expect(JSON.parse(JSON.stringify(routes))).toEqual(routes);
     routes[0]!.policy.origins.push('https://mutated.example');
     expect(inspector.routes()[0]!.policy.origins).not.toContain('https://mutated.example');
+    // Two routes of one policy: editing one record leaves the other as it was.
+    const [first, second] = routes.filter((r) => r.path.startsWith('/api/v1/catalog/public') || r.path.startsWith('/api/v2/catalog/public'));
+    first!.policy.methods.push('DELETE');
+    expect(second!.policy.methods).toEqual(['GET']);
   });
 
   it('gives the effective policy in readable form, with where it came from', () => {
