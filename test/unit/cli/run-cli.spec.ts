@@ -189,6 +189,11 @@ describe('snapshot diff', () => {
     expect(diffReports([older], [record('GET', '/a', 'A.a')], 's.json').lines).toContain('    shadowedBy: (absent) -> (none)');
   });
 
+  it('shows a removed record of another version of the report as its JSON', () => {
+    const foreign = { route: 'GET /x (X.x)', policy: { allowOrigins: ['*'] } } as unknown as CorsRouteReport;
+    expect(diffReports([foreign], [], 's.json').lines).toContain('    was: {"allowOrigins":["*"]}');
+  });
+
   it('parses what --json wrote', () => {
     expect(parseSnapshot(JSON.stringify(ROUTES), 's.json')).toEqual(ROUTES);
     expect(() => parseSnapshot('[1]', 's.json')).toThrow('not a report');
