@@ -80,3 +80,21 @@ function isVary(name: unknown): boolean {
 function appendVary(response: HeaderSink, fields: readonly string[]): void {
   for (let i = 0; i < fields.length; i++) vary(response as VaryTarget, fields[i]!);
 }
+
+/**
+ * The headers of a response the hook answers itself (a preflight, allowed or refused), for one
+ * `writeHead(status, headers)`: the decision's headers, `Vary` appended to `existingVary` (what
+ * the response already has, if anything), and `Content-Length: 0`.
+ */
+export function answerHeaders(decision: CorsDecision, existingVary?: number | string | string[]): Record<string, string> {
+  const answer: Record<string, string> = {};
+  const headers = decision.headers;
+  for (let i = 0; i < headers.length; i++) answer[headers[i]![0]] = headers[i]![1];
+  answer['Content-Length'] = '0';
+  const fields = decision.vary;
+  if (fields.length === 0 && existingVary === undefined) return answer;
+  let value = existingVary === undefined ? '' : Array.isArray(existingVary) ? existingVary.join(', ') : String(existingVary);
+  for (let i = 0; i < fields.length; i++) value = vary.append(value, fields[i]!);
+  if (value !== '') answer.Vary = value;
+  return answer;
+}

@@ -1,4 +1,4 @@
-export { applyHeaders, type HeaderSink } from './apply-headers.js';
+export { answerHeaders, applyHeaders, type HeaderSink } from './apply-headers.js';
 export { compilePolicy, compileValidated, DEFAULT_METHODS, methodSet, type CompiledPolicy, type HeaderNameSet, type MethodSet } from './compile-policy.js';
 export { CORS_PROBLEM_CODES, CorsConfigError, type CorsConfigProblem, type CorsProblemCode } from './cors-config-error.js';
 export type { CorsOrigin, CorsPolicyOptions, CustomOrigin, OriginCallback, StaticOrigin } from './cors-options.js';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { applyHeaders, decideActual, decidePreflight, type CorsDecision, type CorsRequest } from '../core/index.js';
+import { answerHeaders, applyHeaders, decideActual, decidePreflight, type CorsDecision, type CorsRequest } from '../core/index.js';
 import { CORS_LOGGER_CONTEXT } from '../nest/cors.constants.js';
 import type { RouteEntry, RouteTable } from '../routing/route-table.js';
 
@@ -14,7 +14,7 @@ export interface CorsRequestHandlerOptions {
   /** When every route has the fallback's policy, actual requests need no lookup. */
   readonly singlePolicy: boolean;
   readonly debug: boolean;
-  /** The path the framework routes a request on, without query string; undefined when the target cannot be parsed. */
+  /** What the table looks a request up by (see CorsPlatform.pathOf); undefined when the target cannot be parsed. */
   readonly pathOf: (req: IncomingMessage) => string | undefined;
 }
 
@@ -37,9 +37,15 @@ export class CorsRequestHandler {
 
   constructor(private readonly options: CorsRequestHandlerOptions) {}
 
-  handle(req: IncomingMessage, res: ServerResponse): HookOutcome | Promise<HookOutcome> {
+  /**
+   * Answers a preflight, or sets the CORS headers of an actual request and lets it go on.
+   * `routed`: the framework's own record of the route it has already matched the request to
+   * (Fastify's request), which the table reads instead of looking the path up (see
+   * RouteTable.findRouted); preflights are always looked up, by their requested method.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, routed?: unknown): HookOutcome | Promise<HookOutcome> {
     try {
-      const verdict = this.decide(req.method ?? 'GET', req.headers, () => this.options.pathOf(req), req);
+      const verdict = this.decide(req.method ?? 'GET', req.headers, () => this.options.pathOf(req), req, routed);
       if (verdict instanceof Promise)
         return verdict.then(
           (v) => this.apply(res, v),
@@ -56,7 +62,7 @@ export class CorsRequestHandler {
    * it); `raw` is the request itself, for routes bound to hosts behind a trusted proxy or to
    * custom versions. Synchronous unless an origin function answers asynchronously; writes nothing.
    */
-  decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string | undefined, raw?: unknown): CorsVerdict | Promise<CorsVerdict> {
+  decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string | undefined, raw?: unknown, routed?: unknown): CorsVerdict | Promise<CorsVerdict> {
     const origin = headers.origin;
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
@@ -76,17 +82,29 @@ export class CorsRequestHandler {
       return verdictOf(true, request, entry, decidePreflight(entry.policy, request, found.served));
     }
     const request: CorsRequest = { method, origin };
-    const path = this.options.singlePolicy ? undefined : pathOf();
-    const entry = (path !== undefined && this.options.table.find(method, path, { headers, preflight: false, raw })) || this.options.fallback;
+    const entry = this.actualEntry(method, headers, pathOf, raw, routed);
     return verdictOf(false, request, entry, decideActual(entry.policy, request));
+  }
+
+  /** The route whose policy applies to an actual request; the fallback's where none serves it. */
+  private actualEntry(method: string, headers: IncomingHttpHeaders, pathOf: () => string | undefined, raw: unknown, routed: unknown): RouteEntry {
+    const { table, fallback } = this.options;
+    if (this.options.singlePolicy) return fallback;
+    if (routed !== undefined && table.findRouted) return table.findRouted(routed, { headers, preflight: false, raw }) ?? fallback;
+    const path = pathOf();
+    return (path !== undefined && table.find(method, path, { headers, preflight: false, raw })) || fallback;
   }
 
   private apply(res: ServerResponse, verdict: CorsVerdict): HookOutcome {
     const { decision } = verdict;
-    applyHeaders(res, decision);
     if (!decision.allowed && decision.reason && this.options.debug) this.logRefusal(verdict);
-    if (!verdict.preflight || decision.status === undefined) return 'continue';
-    res.statusCode = decision.status;
+    if (!verdict.preflight || decision.status === undefined) {
+      applyHeaders(res, decision);
+      return 'continue';
+    }
+    // The whole answer in one write: status and headers together, then the empty body (headers
+    // set one by one, then end(): 19% fewer preflights per second on Fastify, issue 11).
+    res.writeHead(decision.status, answerHeaders(decision, res.getHeader('Vary')));
     res.end();
     return 'answered';
   }

@@ -29,6 +29,12 @@ export interface RouteTable {
   find(method: string, path: string, request?: RouteRequest): RouteEntry | undefined;
   /** The route serving a preflight's requested method on this path, with every method served there. */
   lookupPreflight(method: string, path: string, request?: RouteRequest): PreflightLookup;
+  /**
+   * For frameworks that route a request before the hook runs (Fastify): the route the framework
+   * matched, read from its own record of the request (`routed`) instead of looking the path up;
+   * undefined when it matched none (a 404), or when the route's filter turns the request away.
+   */
+  findRouted?(routed: unknown, request: RouteRequest): RouteEntry | undefined;
 }
 
 /**

@@ -97,6 +97,67 @@ describe('CorsRequestHandler.handle()', () => {
     expect(res.statusCode).toBe(403);
   });
 
+  /** Records how a response is written: header calls, writeHead calls (status and headers), end calls. */
+  function recording(res: ServerResponse) {
+    const calls: string[] = [];
+    const heads: [number, Record<string, string>][] = [];
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = (name: string, value: number | string | readonly string[]) => {
+      calls.push(`setHeader ${name}`);
+      return setHeader(name, value);
+    };
+    const writeHead = res.writeHead.bind(res) as (status: number, headers: Record<string, string>) => ServerResponse;
+    res.writeHead = ((status: number, headers: Record<string, string>) => {
+      calls.push('writeHead');
+      heads.push([status, { ...headers }]);
+      return writeHead(status, headers);
+    }) as typeof res.writeHead;
+    const end = res.end.bind(res) as () => ServerResponse;
+    res.end = (() => {
+      calls.push('end');
+      return end();
+    }) as typeof res.end;
+    return { calls, heads };
+  }
+
+  it('answers a preflight in one write: writeHead with every header, then end, nothing set before', () => {
+    const { req, res } = exchange('OPTIONS', '/account', { origin: APP, 'access-control-request-method': 'PUT' });
+    const { calls, heads } = recording(res);
+    expect(handler().handle(req, res)).toBe('answered');
+    expect(calls).toEqual(['writeHead', 'end']);
+    expect(heads).toEqual([
+      [
+        204,
+        {
+          'Access-Control-Allow-Origin': APP,
+          'Access-Control-Allow-Credentials': 'true',
+          'Access-Control-Allow-Methods': 'PUT',
+          'Content-Length': '0',
+          Vary: 'Origin, Access-Control-Request-Headers',
+        },
+      ],
+    ]);
+  });
+
+  it('a refused preflight too: 403 with Content-Length: 0 and Vary, no CORS headers', () => {
+    const { req, res } = exchange('OPTIONS', '/internal', { origin: APP, 'access-control-request-method': 'GET' });
+    const { calls, heads } = recording(res);
+    handler().handle(req, res);
+    expect(calls).toEqual(['writeHead', 'end']);
+    expect(heads).toEqual([[403, { 'Content-Length': '0' }]]);
+    const refusedListed = exchange('OPTIONS', '/account', { origin: 'https://evil.example', 'access-control-request-method': 'PUT' });
+    const listed = recording(refusedListed.res);
+    handler().handle(refusedListed.req, refusedListed.res);
+    expect(listed.heads).toEqual([[403, { 'Content-Length': '0', Vary: 'Origin' }]]);
+  });
+
+  it("appends the answer's Vary to one the response has already", () => {
+    const { req, res } = exchange('OPTIONS', '/account', { origin: APP, 'access-control-request-method': 'PUT' });
+    res.setHeader('Vary', 'Accept-Encoding');
+    handler().handle(req, res);
+    expect(res.getHeader('vary')).toBe('Accept-Encoding, Origin, Access-Control-Request-Headers');
+  });
+
   it('sets the headers of an actual request and passes it on', () => {
     const { req, res } = exchange('GET', '/feed?x=1', { origin: APP });
     expect(handler().handle(req, res)).toBe('continue');
