@@ -32,7 +32,11 @@ export interface CorsPlatform {
   supports(adapter: HttpAdapterLike): boolean;
   /** Builds the route table with the framework's own matching rules, read from the adapter. */
   buildTable(adapter: HttpAdapterLike, routes: readonly OrderedRoute<RouteEntry>[]): RouteTableBuild;
-  /** The path the framework routes a request on, without query string; undefined when it cannot parse the target. */
+  /**
+   * What the table looks a request up by: the path the framework routes it on, without query
+   * string (Express), or the request target as received, for a table that reads targets as its
+   * router does (Fastify); undefined when it cannot parse the target.
+   */
   pathOf(req: IncomingMessage): string | undefined;
   /** Runs the handler ahead of everything the framework does with a request. */
   install(adapter: HttpAdapterLike, handler: CorsRequestHandler): void;

@@ -1,10 +1,11 @@
 import type { CorsPlatform, HttpAdapterLike } from './cors-platform.js';
 import { expressPlatform } from './express/express-platform.js';
+import { fastifyPlatform } from './fastify/fastify-platform.js';
 
 export type { CorsPlatform, HttpAdapterLike, RouteTableBuild } from './cors-platform.js';
 
 /** Every supported platform; the first that recognises the adapter serves it. */
-export const PLATFORMS: readonly CorsPlatform[] = [expressPlatform];
+export const PLATFORMS: readonly CorsPlatform[] = [expressPlatform, fastifyPlatform];
 
 /** The platform of an application's HTTP adapter; a clear error when none supports it. */
 export function platformFor(adapter: HttpAdapterLike): CorsPlatform {

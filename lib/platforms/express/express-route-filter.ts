@@ -1,6 +1,6 @@
 import { VersioningType } from '@nestjs/common';
-import { pathToRegexp } from 'path-to-regexp';
 import type { RouteAcceptance, RouteFilter, RouteRequest, RouteVersion } from '../../routing/routes.js';
+import { headerValue, hostMatcher, mediaTypeVersion } from '../nest-filters.js';
 
 /** The part of an Express application the filters read. */
 export interface ExpressSettings {
@@ -26,14 +26,8 @@ export function expressAcceptance(filter: RouteFilter, app: ExpressSettings): Ro
 }
 
 function hostTest(hosts: readonly (string | RegExp)[], app: ExpressSettings): (request: RouteRequest) => boolean {
-  const regexps = hosts.map((host) => (typeof host === 'string' ? pathToRegexp(host).regexp : host));
-  return (request) => {
-    const hostname = expressHostname(request, app) ?? '';
-    return regexps.some((regexp) => {
-      regexp.lastIndex = 0;
-      return regexp.test(hostname);
-    });
-  };
+  const matches = hostMatcher(hosts);
+  return (request) => matches(expressHostname(request, app) ?? '');
 }
 
 /** Express's `req.hostname`: X-Forwarded-Host when the socket is a trusted proxy, else Host; no port. */
@@ -79,45 +73,4 @@ function versionTest(version: RouteVersion, versioning: NonNullable<RouteFilter[
     default:
       return () => true;
   }
-}
-
-function headerValue(request: RouteRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/**
- * The version in an Accept header for media-type versioning (`application/json;v=2` with key
- * `v=`), as Nest's getMediaTypeVersion reads it: the first parameter starting with the key, in
- * any media range; quoted values unescaped; separators inside quotes ignored.
- */
-export function mediaTypeVersion(accept: string | string[] | undefined, key: string): string | undefined {
-  const ranges = ([] as string[]).concat(accept ?? []).flatMap((value) => splitOutsideQuotes(value, ','));
-  for (const range of ranges) {
-    const [, ...parameters] = splitOutsideQuotes(range, ';');
-    for (const parameter of parameters) {
-      const trimmed = parameter.trim();
-      if (!trimmed.startsWith(key)) continue;
-      const version = trimmed.slice(key.length);
-      return version.startsWith('"') && version.endsWith('"') ? version.slice(1, -1).replace(/\\([\s\S])/g, '$1') : version;
-    }
-  }
-  return undefined;
-}
-
-function splitOutsideQuotes(value: string, separator: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted && c === '\\') i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === separator && !quoted) {
-      parts.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(value.slice(start));
-  return parts;
 }
