@@ -1,14 +1,33 @@
 // Policy fields that shape the preflight answer (preflightContinue, optionsSuccessStatus,
 // allowPrivateNetwork, maxAge), HEAD, the "null" origin, Nest middleware that ends the request,
-// an Express instance the application does not own (serverless style), and Express's
-// "case sensitive routing" / "strict routing" settings.
+// on every platform; then each platform's own set-ups: an Express or Fastify instance reached
+// without the application's server (serverless style, inject()), the frameworks' routing settings
+// (Express's "case sensitive routing" / "strict routing", Fastify's router options), Fastify's
+// rewriteUrl, and the Fastify adapter's single onRequest slot.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, HttpCode, Module, Options, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import express, { type Request, type Response } from 'express';
+import { Controller, Get, HttpCode, Module, Options, type INestApplication, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import express from 'express';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import request from 'supertest';
 import { Cors } from '../../lib/index.js';
-import { APP_ORIGIN, closeAll, corsHeaders, createApp, EVIL_ORIGIN, headerList, PARTNER_ORIGIN, preflight, send } from './support/app-factory.js';
+import {
+  APP_ORIGIN,
+  buildApp,
+  closeAll,
+  corsHeaders,
+  createApp,
+  EVIL_ORIGIN,
+  fastifyAdapter,
+  headerList,
+  initApp,
+  PARTNER_ORIGIN,
+  PLATFORMS,
+  preflight,
+  RecordingLogger,
+  send,
+  type Platform,
+} from './support/app-factory.js';
 
 @Controller('opts')
 class OptionsController {
@@ -48,8 +67,11 @@ class OptionsController {
   }
 }
 
-function rateLimit(_req: Request, res: Response) {
-  res.status(429).json({ message: 'slow down' });
+/** Plain Node.js middleware that ends the request: Express and Fastify (middie) run it alike. */
+function rateLimit(_req: IncomingMessage, res: ServerResponse) {
+  res.statusCode = 429;
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify({ message: 'slow down' }));
 }
 
 @Module({ controllers: [OptionsController] })
@@ -59,11 +81,11 @@ class OptionsModule implements NestModule {
   }
 }
 
-describe('preflight options and request kinds', () => {
-  let app: NestExpressApplication;
+describe.each<Platform>(PLATFORMS)('preflight options and request kinds, on %s', (platform) => {
+  let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createApp({ cors: { origin: [APP_ORIGIN] }, imports: [OptionsModule] });
+    app = await createApp({ platform, cors: { origin: [APP_ORIGIN] }, imports: [OptionsModule] });
   });
 
   afterAll(() => closeAll(app));
@@ -140,7 +162,7 @@ class CaseController {
 }
 
 describe('an Express instance the application does not own (serverless style)', () => {
-  let app: NestExpressApplication;
+  let app: INestApplication;
   const server = express();
 
   beforeAll(async () => {
@@ -160,7 +182,7 @@ describe('an Express instance the application does not own (serverless style)', 
 });
 
 describe("Express 'case sensitive routing' and 'strict routing'", () => {
-  let app: NestExpressApplication;
+  let app: INestApplication;
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
@@ -195,5 +217,157 @@ describe("Express 'case sensitive routing' and 'strict routing'", () => {
     expect(res.status).toBe(404);
     expect(corsHeaders(res)).toEqual({});
     expect((await preflight(app, '/Users/1/', PARTNER_ORIGIN, 'GET')).status).toBe(403);
+  });
+});
+
+type FastifyLike = {
+  routing: (req: IncomingMessage, res: ServerResponse) => void;
+  addHook(name: 'onResponse', hook: (request: unknown, reply: unknown, done: () => void) => void): void;
+};
+type OnRequestSlot = { setOnRequestHook(hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void) => unknown): void };
+
+describe.each<Platform>(['fastify', 'fastify-hook'])('a Fastify application on %s', (platform) => {
+  describe("requests handed straight to Fastify's handler (serverless style; what inject() does)", () => {
+    let app: INestApplication;
+    let responses = 0;
+
+    beforeAll(async () => {
+      app = await createApp({
+        platform,
+        cors: { origin: [APP_ORIGIN] },
+        controllers: [CaseController],
+        configure: (nest) =>
+          (nest.getHttpAdapter().getInstance() as FastifyLike).addHook('onResponse', (_request, _reply, done) => {
+            responses++;
+            done();
+          }),
+      });
+    });
+
+    afterAll(() => closeAll(app));
+
+    it('get the CORS answers through the onRequest hook, without the application server', async () => {
+      const fastify = app.getHttpAdapter().getInstance() as FastifyLike;
+      const server = createServer((req, res) => fastify.routing(req, res));
+      const pre = await request(server).options('/Users/1').set('Origin', PARTNER_ORIGIN).set('Access-Control-Request-Method', 'GET');
+      expect(pre.status).toBe(204);
+      expect(pre.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
+      expect(pre.headers['content-length']).toBe('0');
+      expect((await request(server).options('/Users/1').set('Origin', EVIL_ORIGIN).set('Access-Control-Request-Method', 'GET')).status).toBe(403);
+      const res = await request(server).get('/Users/1').set('Origin', PARTNER_ORIGIN);
+      expect(res.status).toBe(200);
+      expect(corsHeaders(res)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
+    });
+
+    // On its own server the application's preflights are answered before Fastify sees them (as on
+    // Express, before Express does): Fastify's hooks do not run for them. Through the onRequest
+    // hook, Fastify has routed the preflight: its onResponse hooks run.
+    it(`preflights ${platform === 'fastify' ? 'never reach Fastify' : 'reach Fastify as far as its onRequest hooks'}`, async () => {
+      const before = responses;
+      expect((await preflight(app, '/Users/1', PARTNER_ORIGIN, 'GET')).status).toBe(204);
+      await send(app, 'get', '/Users/1', PARTNER_ORIGIN);
+      expect(responses - before).toBe(platform === 'fastify' ? 1 : 2);
+    });
+  });
+
+  describe('the router options, read from the Fastify instance', () => {
+    const settings = { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 };
+    let nested: INestApplication;
+    let topLevel: INestApplication;
+
+    beforeAll(async () => {
+      // Fastify 5's place for them, and the deprecated top-level one (which Nest's adapter still passes on).
+      nested = await createApp({
+        cors: { origin: [APP_ORIGIN] },
+        controllers: [CaseController],
+        adapter: fastifyAdapter(platform, { routerOptions: settings }),
+      });
+      topLevel = await createApp({ cors: { origin: [APP_ORIGIN] }, controllers: [CaseController], adapter: fastifyAdapter(platform, settings) });
+    });
+
+    afterAll(() => closeAll(nested, topLevel));
+
+    it.each(['/Users/1', '/users/1', '/USERS/1/', '//Users//1', `/users/${'x'.repeat(500)}`])(
+      '%s is served by the route, and gets its policy',
+      async (path) => {
+        for (const app of [nested, topLevel]) {
+          const res = await send(app, 'get', path, PARTNER_ORIGIN);
+          expect(res.status).toBe(200);
+          expect(corsHeaders(res)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
+          const pre = await preflight(app, path, PARTNER_ORIGIN, 'GET');
+          expect(pre.status).toBe(204);
+          expect(pre.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
+        }
+      },
+    );
+  });
+
+  describe('rewriteUrl: Fastify routes the rewritten URL', () => {
+    let app: INestApplication;
+
+    beforeAll(async () => {
+      const adapter = fastifyAdapter(platform, { rewriteUrl: (req: IncomingMessage) => (req.url ?? '/').replace(/^\/legacy/, '') } as never);
+      app = await createApp({ cors: { origin: [APP_ORIGIN] }, controllers: [CaseController], adapter });
+    });
+
+    afterAll(() => closeAll(app));
+
+    it('requests and preflights get the policy of the route the rewritten URL reaches', async () => {
+      const res = await send(app, 'get', '/legacy/Users/1', PARTNER_ORIGIN);
+      expect(res.status).toBe(200);
+      expect(corsHeaders(res)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
+      const pre = await preflight(app, '/legacy/Users/1', PARTNER_ORIGIN, 'GET');
+      expect(pre.status).toBe(204);
+      expect(pre.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
+    });
+  });
+
+  describe("the adapter's single onRequest slot", () => {
+    const logger = new RecordingLogger();
+    let app: INestApplication;
+    const seen: string[] = [];
+
+    /** A hook that ends every request without a token, as an auth hook would. */
+    const authHook = (name: string) => (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void) => {
+      seen.push(`${name} ${request.raw.method}`);
+      if (request.raw.headers.authorization) return done();
+      reply.raw.writeHead(401, { 'Content-Type': 'text/plain' });
+      reply.raw.end('no token');
+    };
+
+    beforeAll(async () => {
+      app = await buildApp({ platform, cors: { origin: [APP_ORIGIN] }, controllers: [CaseController], logger });
+      // Set before CorsModule's: kept, and run after it.
+      (app.getHttpAdapter() as unknown as OnRequestSlot).setOnRequestHook(authHook('before'));
+      await initApp(app);
+    });
+
+    afterAll(() => closeAll(app));
+
+    it('a hook set before CorsModule runs after the CORS hook: preflights are answered first, other requests reach it with their headers', async () => {
+      seen.length = 0;
+      const pre = await preflight(app, '/Users/1', PARTNER_ORIGIN, 'GET');
+      expect(pre.status).toBe(204);
+      expect(seen).toEqual([]);
+      const refused = await send(app, 'get', '/Users/1', PARTNER_ORIGIN);
+      expect(refused.status).toBe(401);
+      expect(corsHeaders(refused)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
+      const served = await send(app, 'get', '/Users/1', PARTNER_ORIGIN).set('Authorization', 'Bearer x');
+      expect(served.status).toBe(200);
+      expect(seen).toEqual(['before GET', 'before GET']);
+    });
+
+    it('a hook set later replaces that one, runs after the CORS hook too, and a warning says so', async () => {
+      (app.getHttpAdapter() as unknown as OnRequestSlot).setOnRequestHook(authHook('later'));
+      expect(logger.lines.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+        expect.stringContaining('onRequest hook was set on the Fastify adapter (setOnRequestHook) after CorsModule'),
+      ]);
+      seen.length = 0;
+      expect((await preflight(app, '/Users/1', PARTNER_ORIGIN, 'GET')).status).toBe(204);
+      const refused = await send(app, 'get', '/Users/1', PARTNER_ORIGIN);
+      expect(refused.status).toBe(401);
+      expect(corsHeaders(refused)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
+      expect(seen).toEqual(['later GET']);
+    });
   });
 });

@@ -4,8 +4,7 @@
 import 'reflect-metadata';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Controller, Delete, Get, Param, Post, Put, type INestApplication } from '@nestjs/common';
 import { Cors, type CorsModuleOptions, type OriginCallback } from '../../lib/index.js';
 import { buildApp } from '../e2e/support/app-factory.js';
 import { RecordingLogger } from '../support/recording-logger.js';
@@ -178,7 +177,7 @@ export function allowedOriginOf(kind: RouteKind): string | undefined {
 }
 
 export interface RunningApp {
-  readonly app: NestExpressApplication;
+  readonly app: INestApplication;
   readonly port: number;
   readonly logger: RecordingLogger;
   close(): Promise<void>;

@@ -1,9 +1,11 @@
-// Builds real Nest applications (Express platform) with CorsModule for the e2e suites, and the
-// small helpers they share to send CORS requests and read CORS headers.
+// Builds real Nest applications with CorsModule for the e2e suites, on each platform (Express,
+// Fastify), and the small helpers they share to send CORS requests and read CORS headers.
 import 'reflect-metadata';
 import type { DynamicModule, ForwardReference, INestApplication, LoggerService, Provider, Type } from '@nestjs/common';
-import type { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import type { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import request from 'supertest';
 import { CorsModule, type CorsModuleAsyncOptions, type CorsModuleOptions } from '../../../lib/index.js';
 
@@ -28,12 +30,40 @@ export interface AppSpec {
   imports?: Importable[];
   controllers?: Type[];
   providers?: Provider[];
-  /** Runs before app.init(): global prefix, versioning, raw Express middleware... */
-  configure?: (app: NestExpressApplication) => void;
-  /** An adapter around an Express instance the test created (serverless style, own router settings). */
-  adapter?: ExpressAdapter;
+  /** Runs before app.init(): global prefix, versioning, raw middleware... */
+  configure?: (app: INestApplication) => void;
+  /** The HTTP platform; Express by default. */
+  platform?: Platform;
+  /** An adapter the test created (an Express instance it owns, Fastify router settings); overrides `platform`. */
+  adapter?: ExpressAdapter | FastifyAdapter;
   /** Nest logger for the application; silent by default. */
   logger?: LoggerService | false;
+}
+
+/**
+ * The platforms the suites run on:
+ * - `express`: @nestjs/platform-express (the hook wraps the Express application's handle());
+ * - `fastify`: @nestjs/platform-fastify, its own server (preflights answered on the server's
+ *   `request` event, everything else in the adapter's onRequest hook);
+ * - `fastify-hook`: the same, on a server the application does not own, which hands requests to
+ *   Fastify's handler as serverless adapters and `inject()` do: everything in the onRequest hook.
+ */
+export type Platform = 'express' | 'fastify' | 'fastify-hook';
+
+/** `describe.each(PLATFORMS)('on %s', (platform) => ...)`. */
+export const PLATFORMS: readonly Platform[] = ['express', 'fastify', 'fastify-hook'];
+
+/** Whether a platform is Fastify (either way of receiving requests). */
+export function isFastify(platform: Platform | undefined): boolean {
+  return platform === 'fastify' || platform === 'fastify-hook';
+}
+
+/** A Fastify adapter for a platform; `options`: Fastify's (router settings...). */
+export function fastifyAdapter(platform: Platform, options: ConstructorParameters<typeof FastifyAdapter>[0] = {}): FastifyAdapter {
+  if (platform !== 'fastify-hook') return new FastifyAdapter(options) as unknown as FastifyAdapter;
+  // Fastify's own handler called by a server that is not Fastify's: the listener fast path has nothing to take over.
+  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => createServer((req, res) => handler(req, res));
+  return new FastifyAdapter({ ...(options as object), serverFactory } as ConstructorParameters<typeof FastifyAdapter>[0]) as unknown as FastifyAdapter;
 }
 
 /** A silent logger: Nest (and CorsModule) log nothing unless a test asks for it. */
@@ -47,7 +77,7 @@ export const SILENT: LoggerService = {
 };
 
 /** Compiles the module and returns the application before init(), so a test can expect init() to fail. */
-export async function buildApp(spec: AppSpec): Promise<NestExpressApplication> {
+export async function buildApp(spec: AppSpec): Promise<INestApplication> {
   const corsImport: Importable[] = spec.noCorsModule ? [] : [spec.corsAsync ? CorsModule.forRootAsync(spec.corsAsync) : CorsModule.forRoot(spec.cors ?? {})];
   const logger = spec.logger ?? SILENT;
   const moduleRef = await Test.createTestingModule({
@@ -57,17 +87,22 @@ export async function buildApp(spec: AppSpec): Promise<NestExpressApplication> {
   })
     .setLogger(logger === false ? SILENT : logger)
     .compile();
-  const app = spec.adapter
-    ? moduleRef.createNestApplication<NestExpressApplication>(spec.adapter, { logger })
-    : moduleRef.createNestApplication<NestExpressApplication>({ logger });
+  const adapter = spec.adapter ?? (isFastify(spec.platform) ? fastifyAdapter(spec.platform!) : undefined);
+  const app = adapter ? moduleRef.createNestApplication(adapter, { logger }) : moduleRef.createNestApplication({ logger });
   spec.configure?.(app);
   return app;
 }
 
 /** Builds and initialises an application (the CORS hook is mounted by init()). */
-export async function createApp(spec: AppSpec): Promise<NestExpressApplication> {
-  const app = await buildApp(spec);
+export async function createApp(spec: AppSpec): Promise<INestApplication> {
+  return initApp(await buildApp(spec));
+}
+
+/** init(), and on Fastify its ready(): the routes are in place once the plugins have loaded. */
+export async function initApp<T extends INestApplication>(app: T): Promise<T> {
   await app.init();
+  const instance = app.getHttpAdapter().getInstance() as { ready?: () => PromiseLike<unknown> };
+  if (app.getHttpAdapter().getType() === 'fastify') await instance.ready?.();
   return app;
 }
 
