@@ -114,9 +114,10 @@ export function installFastifyHook(adapter: FastifyAdapterLike, handler: CorsReq
  * else goes straight to Fastify, and the onRequest hook stays in place for what does not come
  * through this server (`inject()`, serverless handlers, the extra servers Fastify opens when
  * listening on `localhost`). Only when the listener is Fastify's own and Fastify does not
- * rewrite URLs (`rewriteUrl`) before routing them; false when not installed.
+ * rewrite URLs (`rewriteUrl`) before routing them; false when not installed. `routable`: whether
+ * Fastify's router accepts a request target.
  */
-export function installFastifyListener(instance: FastifyInstanceLike, handler: CorsRequestHandler): boolean {
+export function installFastifyListener(instance: FastifyInstanceLike, handler: CorsRequestHandler, routable: (target: string) => boolean): boolean {
   const server = instance.server;
   const target = instance as FastifyInstanceLike & { [LISTENER]?: { routing: RequestListener; listener: Function } };
   const routing = target[LISTENER]?.routing ?? instance.routing;
@@ -128,6 +129,10 @@ export function installFastifyListener(instance: FastifyInstanceLike, handler: C
   const listener: RequestListener = (req, res) => {
     const headers = req.headers;
     if (req.method !== 'OPTIONS' || headers['access-control-request-method'] === undefined || headers.origin === undefined) return routing(req, res);
+    // A target Fastify refuses before any hook (400: malformed percent-encoding or absolute form)
+    // gets Fastify's answer, as it does through the onRequest hook.
+    const url = req.url ?? '/';
+    if ((url.charCodeAt(0) !== 0x2f || url.includes('%')) && !routable(url)) return routing(req, res);
     const outcome = handler.handle(req, res);
     if (outcome === 'answered') return undefined;
     (req as Marked)[JUDGED] = true;

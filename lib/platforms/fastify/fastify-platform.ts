@@ -61,7 +61,8 @@ export const fastifyPlatform: CorsPlatform = {
   install(adapter, handler) {
     const logger = new Logger(CORS_LOGGER_CONTEXT);
     installFastifyHook(adapter as unknown as FastifyAdapterLike, handler, (message) => logger.warn(message));
-    installFastifyListener(adapter.getInstance() as FastifyInstanceLike, handler);
+    const settings = fastifySettings(adapter);
+    installFastifyListener(adapter.getInstance() as FastifyInstanceLike, handler, (target) => normalizeFastifyTarget(target, settings) !== undefined);
   },
 };
 
