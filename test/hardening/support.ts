@@ -1,12 +1,12 @@
-// Shared by the hardening suites: a Nest application (Express) with one route of every kind the
-// CORS hook distinguishes, a logger that records what the hook logs, and a raw HTTP/1.1 client on
+// Shared by the hardening suites: a Nest application (on Express or Fastify) with one route of
+// every kind the CORS hook distinguishes, a logger that records what the hook logs, and a raw HTTP/1.1 client on
 // node:net for requests that supertest (or Node's own client) refuses to send.
 import 'reflect-metadata';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Controller, Delete, Get, Param, Post, Put, type INestApplication } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Post, Put, type INestApplication, type Type } from '@nestjs/common';
 import { Cors, type CorsModuleOptions, type OriginCallback } from '../../lib/index.js';
-import { buildApp } from '../e2e/support/app-factory.js';
+import { buildApp, type Platform } from '../e2e/support/app-factory.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 export { RecordingLogger };
@@ -89,12 +89,17 @@ class UsersController {
   }
 }
 
-@Controller('files')
-class FilesController {
-  @Get('*path')
-  get(@Param('path') path: string[]) {
-    return { route: 'files', depth: path.length };
+/** A wildcard route in the platform's syntax: Express's `*path` (an array), Fastify's `*` (a string). */
+function filesController(platform: Platform): Type {
+  const express = platform === 'express';
+  @Controller('files')
+  class FilesController {
+    @Get(express ? '*path' : '*')
+    get(@Param(express ? 'path' : '*') path: string[] | string) {
+      return { route: 'files', depth: Array.isArray(path) ? path.length : path.split('/').length };
+    }
   }
+  return FilesController;
 }
 
 @Cors({ origin: (origin: string | undefined) => origin === FN_ORIGIN })
@@ -133,16 +138,19 @@ class PrivateNetworkController {
   }
 }
 
-export const CONTROLLERS = [
-  ItemsController,
-  OpenController,
-  PrivateController,
-  UsersController,
-  FilesController,
-  OriginFunctionController,
-  OriginCallbackController,
-  PrivateNetworkController,
-];
+/** The hardened app's controllers on a platform. */
+export function controllersFor(platform: Platform): Type[] {
+  return [
+    ItemsController,
+    OpenController,
+    PrivateController,
+    UsersController,
+    filesController(platform),
+    OriginFunctionController,
+    OriginCallbackController,
+    PrivateNetworkController,
+  ];
+}
 
 /**
  * The policies of the app's routes: 'global' (APP_ORIGIN, credentials), 'open' ('*'), 'private'
@@ -184,9 +192,9 @@ export interface RunningApp {
 }
 
 /** Starts the hardened app on 127.0.0.1 (random port), with `debug` on so refusals are logged too. */
-export async function startHardenedApp(options: CorsModuleOptions = GLOBAL_POLICY): Promise<RunningApp> {
+export async function startHardenedApp(options: CorsModuleOptions = GLOBAL_POLICY, platform: Platform = 'express'): Promise<RunningApp> {
   const logger = new RecordingLogger();
-  const app = await buildApp({ cors: { ...options, debug: true }, controllers: CONTROLLERS, logger });
+  const app = await buildApp({ platform, cors: { ...options, debug: true }, controllers: controllersFor(platform), logger });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, port, logger, close: () => app.close() };
@@ -412,9 +420,24 @@ export interface RequestFacts {
   readonly requestPrivateNetwork?: string;
 }
 
-/** Whether the response came from Node's HTTP parser (a 400/431 before any application code). */
+/**
+ * Whether the response came from the HTTP server's answer to a request its parser refused (a
+ * 400/431 before any application code): Node's own (Connection: close, nothing else), or
+ * Fastify's clientErrorHandler (a JSON body saying so, with its type and length).
+ */
 export function fromNodeParser(res: RawResponse): boolean {
-  return (res.status === 400 || res.status === 431) && res.fields.every(([n]) => n === 'connection');
+  if (res.status !== 400 && res.status !== 431) return false;
+  if (res.fields.every(([n]) => n === 'connection')) return true;
+  const fastify = res.status === 400 ? '{"error":"Bad Request","message":"Client Error","statusCode":400}' : '"statusCode":431}';
+  return res.body.endsWith(fastify) && res.fields.every(([n]) => n === 'content-length' || n === 'content-type');
+}
+
+/**
+ * Whether Fastify's router answered before any hook ran: a target it cannot read (400
+ * FST_ERR_BAD_URL) or a route parameter over maxParamLength (414). No hook, so no CORS headers.
+ */
+export function fromFastifyRouter(res: RawResponse): boolean {
+  return (res.status === 400 && res.body.includes('"code":"FST_ERR_BAD_URL"')) || (res.status === 414 && res.body.includes('"code":"FST_ERR_'));
 }
 
 /** Every broken invariant, as text (empty when the response is fine). */
@@ -429,6 +452,10 @@ export function violations(res: RawResponse, facts: RequestFacts): string[] {
     }
   }
   if (fromNodeParser(res)) return out;
+  if (fromFastifyRouter(res)) {
+    if (corsFields(res).length > 0) fail("CORS headers on Fastify's own answer, which no hook sees");
+    return out;
+  }
   const acao = valuesOf(res, 'access-control-allow-origin');
   const acac = valuesOf(res, 'access-control-allow-credentials');
   const cors = corsFields(res);
