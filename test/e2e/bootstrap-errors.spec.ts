@@ -3,20 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, Post, VersioningType, type INestApplication } from '@nestjs/common';
 import { Cors, CorsConfigError } from '../../lib/index.js';
-import { APP_ORIGIN, buildApp, type AppSpec, corsHeaders, PARTNER_ORIGIN, preflight, send, PLATFORMS, type Platform, initApp } from './support/app-factory.js';
-
-/** Builds the app and returns what app.init() throws (or undefined when it starts). */
-async function initError(spec: AppSpec): Promise<unknown> {
-  const app = await buildApp(spec);
-  try {
-    await initApp(app);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await app.close().catch(() => undefined);
-  }
-}
+import { APP_ORIGIN, buildApp, corsHeaders, PARTNER_ORIGIN, preflight, send, PLATFORMS, type Platform, initApp, initError } from './support/app-factory.js';
 
 function asConfigError(error: unknown): CorsConfigError {
   expect(error).toBeInstanceOf(CorsConfigError);

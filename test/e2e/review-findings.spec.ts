@@ -4,19 +4,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Module, Put, Version, VERSION_NEUTRAL, VersioningType, type INestApplication } from '@nestjs/common';
 import { Cors, CorsConfigError, CorsModule } from '../../lib/index.js';
-import { APP_ORIGIN, buildApp, closeAll, createApp, type AppSpec, preflight, send, PLATFORMS, type Platform } from './support/app-factory.js';
-
-async function initError(spec: AppSpec): Promise<unknown> {
-  const app = await buildApp(spec);
-  try {
-    await app.init();
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await app.close().catch(() => undefined);
-  }
-}
+import { APP_ORIGIN, closeAll, createApp, type AppSpec, preflight, send, PLATFORMS, type Platform, initError } from './support/app-factory.js';
 
 function problemsOf(error: unknown): CorsConfigError['problems'] {
   expect(error).toBeInstanceOf(CorsConfigError);

@@ -106,6 +106,19 @@ export async function initApp<T extends INestApplication>(app: T): Promise<T> {
   return app;
 }
 
+/** Builds the app and returns what its initialisation throws (undefined when it starts), then closes it. */
+export async function initError(spec: AppSpec): Promise<unknown> {
+  const app = await buildApp(spec);
+  try {
+    await initApp(app);
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    await app.close().catch(() => undefined);
+  }
+}
+
 /** Closes applications created by a suite; tolerates ones that never got created. */
 export async function closeAll(...apps: (INestApplication | undefined)[]): Promise<void> {
   await Promise.all(apps.map((app) => app?.close()));
