@@ -83,18 +83,28 @@ function appendVary(response: HeaderSink, fields: readonly string[]): void {
 
 /**
  * The headers of a response the hook answers itself (a preflight, allowed or refused), for one
- * `writeHead(status, headers)`: the decision's headers, `Vary` appended to `existingVary` (what
- * the response already has, if anything), and `Content-Length: 0`.
+ * `writeHead(status, headers)`, as Node.js takes them flat (`[name, value, name, value, …]`):
+ * the decision's headers, `Vary` appended to `existingVary` (what the response has already, if
+ * anything), and `Content-Length: 0`.
  */
-export function answerHeaders(decision: CorsDecision, existingVary?: number | string | string[]): Record<string, string> {
-  const answer: Record<string, string> = {};
+export function answerHeaders(decision: CorsDecision, existingVary?: number | string | string[]): string[] {
+  const answer: string[] = [];
   const headers = decision.headers;
-  for (let i = 0; i < headers.length; i++) answer[headers[i]![0]] = headers[i]![1];
-  answer['Content-Length'] = '0';
+  let length = false;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    answer.push(name, value);
+    if (name === 'Content-Length') length = true;
+  }
+  if (!length) answer.push('Content-Length', '0');
   const fields = decision.vary;
-  if (fields.length === 0 && existingVary === undefined) return answer;
-  let value = existingVary === undefined ? '' : Array.isArray(existingVary) ? existingVary.join(', ') : String(existingVary);
+  if (existingVary === undefined) {
+    // The decision's fields are distinct already: nothing to merge them with.
+    if (fields.length > 0) answer.push('Vary', fields.length === 1 ? fields[0]! : fields.join(', '));
+    return answer;
+  }
+  let value = Array.isArray(existingVary) ? existingVary.join(', ') : String(existingVary);
   for (let i = 0; i < fields.length; i++) value = vary.append(value, fields[i]!);
-  if (value !== '') answer.Vary = value;
+  if (value !== '') answer.push('Vary', value);
   return answer;
 }

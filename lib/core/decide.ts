@@ -46,6 +46,8 @@ const VARY_ORIGIN = ['Origin'] as const;
 const NO_VARY: readonly string[] = [];
 const NO_HEADERS: HeaderList = [];
 const REJECTED_STATUS = 403;
+/** A header list in its canonical form (lower-case tokens, commas, no white space): its reflection is itself. */
+const CANONICAL_LIST = /^[!#$%&'*+\-.^_`|~0-9a-z]+(?:,[!#$%&'*+\-.^_`|~0-9a-z]+)*$/;
 
 /** Whether a request is a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method). */
 export function isPreflight(request: CorsRequest): boolean {
@@ -60,13 +62,18 @@ export function decideActual(policy: CompiledPolicy, request: CorsRequest): Cors
   const vary = policy.varyOnOrigin ? VARY_ORIGIN : NO_VARY;
   if (policy.origin.kind === 'any') return anyOriginDecision(policy);
   if (request.origin === undefined) return { allowed: false, headers: NO_HEADERS, vary };
-  return then(judgeOrigin(policy.origin, request.origin, policy.credentials), (verdict) => {
-    if ('deny' in verdict) return { allowed: false, headers: NO_HEADERS, vary, reason: 'origin', detail: verdict.deny };
-    const headers: [string, string][] = [[ACAO, verdict.allow]];
-    if (policy.credentials) headers.push([ACAC, 'true']);
-    if (policy.exposedHeaders !== undefined) headers.push([ACEH, policy.exposedHeaders]);
-    return { allowed: true, headers, vary };
-  });
+  const verdict = judgeOrigin(policy.origin, request.origin, policy.credentials);
+  // No closure on the synchronous path (every request with an Origin comes here).
+  if (verdict instanceof Promise) return verdict.then((v) => actualAfterOrigin(policy, v, vary));
+  return actualAfterOrigin(policy, verdict, vary);
+}
+
+function actualAfterOrigin(policy: CompiledPolicy, verdict: OriginVerdict, vary: readonly string[]): CorsDecision {
+  if ('deny' in verdict) return { allowed: false, headers: NO_HEADERS, vary, reason: 'origin', detail: verdict.deny };
+  const headers: [string, string][] = [[ACAO, verdict.allow]];
+  if (policy.credentials) headers.push([ACAC, 'true']);
+  if (policy.exposedHeaders !== undefined) headers.push([ACEH, policy.exposedHeaders]);
+  return { allowed: true, headers, vary };
 }
 
 // A policy open to every origin answers every request alike, so its decision is made once.
@@ -90,7 +97,10 @@ export function decidePreflight(policy: CompiledPolicy, request: CorsRequest, se
   const vary: string[] = policy.varyOnOrigin ? ['Origin'] : [];
   if (policy.allowPrivateNetwork) vary.push('Access-Control-Request-Private-Network');
   if (request.origin === undefined) return refused('origin', 'the request has no Origin header', vary);
-  return then(judgeOrigin(policy.origin, request.origin, policy.credentials), (verdict) => preflightAfterOrigin(policy, request, servedMethods, verdict, vary));
+  const verdict = judgeOrigin(policy.origin, request.origin, policy.credentials);
+  // No closure on the synchronous path: preflights are answered per request, often thousands a second.
+  if (verdict instanceof Promise) return verdict.then((v) => preflightAfterOrigin(policy, request, servedMethods, v, vary));
+  return preflightAfterOrigin(policy, request, servedMethods, verdict, vary);
 }
 
 function preflightAfterOrigin(
@@ -120,9 +130,16 @@ function preflightAfterOrigin(
   if (policy.credentials) headers.push([ACAC, 'true']);
   headers.push([ACAM, (policy.methods ?? servedMethods ?? DEFAULT_METHODS).header]);
 
-  const requested = request.requestHeaders === undefined ? [] : parseTokenList(request.requestHeaders);
-  if (requested === undefined) return refused('header', 'Access-Control-Request-Headers is not a list of header names', vary);
   const allowHeaders = policy.allowedHeaders;
+  const requestHeaders = request.requestHeaders;
+  // What browsers send (lower-case names, commas, no spaces) is reflected as it is, unparsed.
+  if (allowHeaders === undefined && requestHeaders !== undefined && CANONICAL_LIST.test(requestHeaders)) {
+    vary.push('Access-Control-Request-Headers');
+    headers.push([ACAH, requestHeaders]);
+    return allowedPreflight(policy, headers, vary, privateNetwork);
+  }
+  const requested = requestHeaders === undefined ? [] : parseTokenList(requestHeaders);
+  if (requested === undefined) return refused('header', 'Access-Control-Request-Headers is not a list of header names', vary);
   if (allowHeaders === undefined) {
     vary.push('Access-Control-Request-Headers');
     if (requested.length > 0) headers.push([ACAH, joinList(requested.map((h) => h.toLowerCase()))]);
@@ -136,6 +153,10 @@ function preflightAfterOrigin(
     if (allowHeaders.header !== '') headers.push([ACAH, allowHeaders.header]);
   }
 
+  return allowedPreflight(policy, headers, vary, privateNetwork);
+}
+
+function allowedPreflight(policy: CompiledPolicy, headers: [string, string][], vary: readonly string[], privateNetwork: boolean): CorsDecision {
   if (policy.maxAge !== undefined) headers.push([ACMA, policy.maxAge]);
   if (privateNetwork) headers.push([ACAPN, 'true']);
   if (policy.preflightContinue) return { allowed: true, headers, vary };
@@ -146,8 +167,4 @@ function preflightAfterOrigin(
 /** A refused preflight: 403 and no CORS headers. */
 function refused(reason: RejectionReason, detail: string, vary: readonly string[]): CorsDecision {
   return { allowed: false, headers: NO_HEADERS, vary, reason, detail, status: REJECTED_STATUS };
-}
-
-function then<T, R>(value: T | Promise<T>, fn: (value: T) => R): R | Promise<R> {
-  return value instanceof Promise ? value.then(fn) : fn(value);
 }

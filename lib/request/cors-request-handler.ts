@@ -45,7 +45,7 @@ export class CorsRequestHandler {
    */
   handle(req: IncomingMessage, res: ServerResponse, routed?: unknown): HookOutcome | Promise<HookOutcome> {
     try {
-      const verdict = this.decide(req.method ?? 'GET', req.headers, () => this.options.pathOf(req), req, routed);
+      const verdict = this.judge(req.method ?? 'GET', req.headers, req, undefined, req, routed);
       if (verdict instanceof Promise)
         return verdict.then(
           (v) => this.apply(res, v),
@@ -63,6 +63,21 @@ export class CorsRequestHandler {
    * custom versions. Synchronous unless an origin function answers asynchronously; writes nothing.
    */
   decide(method: string, headers: IncomingHttpHeaders, pathOf: () => string | undefined, raw?: unknown, routed?: unknown): CorsVerdict | Promise<CorsVerdict> {
+    return this.judge(method, headers, undefined, pathOf, raw, routed);
+  }
+
+  /**
+   * decide(), with the path taken from `req` by the platform's pathOf when there is a request
+   * (handle(): no closure per request), else from `pathOf`.
+   */
+  private judge(
+    method: string,
+    headers: IncomingHttpHeaders,
+    req: IncomingMessage | undefined,
+    pathOf: (() => string | undefined) | undefined,
+    raw: unknown,
+    routed: unknown,
+  ): CorsVerdict | Promise<CorsVerdict> {
     const origin = headers.origin;
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
@@ -76,22 +91,29 @@ export class CorsRequestHandler {
       // The policy of the route that serves the requested method decides. Without one, a path no
       // route knows (e.g. served by middleware, or a target that cannot be parsed) gets the global
       // policy, and a known path refuses the method.
-      const path = pathOf();
+      const path = req !== undefined ? this.options.pathOf(req) : pathOf!();
       const found = path === undefined ? {} : this.options.table.lookupPreflight(requestMethod, path, { headers, preflight: true, raw });
       const entry = found.entry ?? this.options.fallback;
       return verdictOf(true, request, entry, decidePreflight(entry.policy, request, found.served));
     }
     const request: CorsRequest = { method, origin };
-    const entry = this.actualEntry(method, headers, pathOf, raw, routed);
+    const entry = this.actualEntry(method, headers, req, pathOf, raw, routed);
     return verdictOf(false, request, entry, decideActual(entry.policy, request));
   }
 
   /** The route whose policy applies to an actual request; the fallback's where none serves it. */
-  private actualEntry(method: string, headers: IncomingHttpHeaders, pathOf: () => string | undefined, raw: unknown, routed: unknown): RouteEntry {
+  private actualEntry(
+    method: string,
+    headers: IncomingHttpHeaders,
+    req: IncomingMessage | undefined,
+    pathOf: (() => string | undefined) | undefined,
+    raw: unknown,
+    routed: unknown,
+  ): RouteEntry {
     const { table, fallback } = this.options;
     if (this.options.singlePolicy) return fallback;
     if (routed !== undefined && table.findRouted) return table.findRouted(routed, { headers, preflight: false, raw }) ?? fallback;
-    const path = pathOf();
+    const path = req !== undefined ? this.options.pathOf(req) : pathOf!();
     return (path !== undefined && table.find(method, path, { headers, preflight: false, raw })) || fallback;
   }
 

@@ -280,10 +280,16 @@ export class MostSpecificTable implements RouteTable {
       // As find-my-way: a parameter ends at the next slash of the path as received (before case folding).
       let paramEnd = original.indexOf('/', index);
       if (paramEnd < 0) paramEnd = length;
-      const raw = original.slice(index, paramEnd);
-      const value = this.path.decodeParams ? this.options.decodeParam(raw) : raw;
+      // Plain parameters need only the value's length: no copy of it, unless it must be decoded.
+      const decode = this.path.decodeParams;
+      let value: string | undefined;
       for (const param of node.params) {
-        if (!this.paramMatches(param, value)) continue;
+        if (param.segment.regex === null && !decode) {
+          if (paramEnd - index > this.options.maxParamLength) continue;
+        } else {
+          value ??= decode ? this.options.decodeParam(original.slice(index, paramEnd)) : original.slice(index, paramEnd);
+          if (!this.paramMatches(param, value)) continue;
+        }
         if (paramEnd >= length ? param.node.leaf !== undefined && this.consider(param.node.leaf) : this.visit(param.node, paramEnd + 1)) return true;
       }
     }

@@ -106,10 +106,13 @@ describe('CorsRequestHandler.handle()', () => {
       calls.push(`setHeader ${name}`);
       return setHeader(name, value);
     };
-    const writeHead = res.writeHead.bind(res) as (status: number, headers: Record<string, string>) => ServerResponse;
-    res.writeHead = ((status: number, headers: Record<string, string>) => {
+    const writeHead = res.writeHead.bind(res) as (status: number, headers: string[]) => ServerResponse;
+    res.writeHead = ((status: number, headers: string[]) => {
       calls.push('writeHead');
-      heads.push([status, { ...headers }]);
+      // Flat [name, value, …], as Node.js takes them.
+      const named: Record<string, string> = {};
+      for (let i = 0; i < headers.length; i += 2) named[headers[i]!] = headers[i + 1]!;
+      heads.push([status, named]);
       return writeHead(status, headers);
     }) as typeof res.writeHead;
     const end = res.end.bind(res) as () => ServerResponse;
