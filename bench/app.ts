@@ -1,11 +1,21 @@
 // The benchmark application: `routes / 10` controllers generated at run time, with Nest's
-// decorators (and @Cors) applied programmatically, in one of the four configurations.
+// decorators (and @Cors) applied programmatically, in one of the four configurations, on Express
+// or Fastify (the route paths are valid in both syntaxes).
 import 'reflect-metadata';
 import { Controller, Delete, Get, Module, Post, Put, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Cors, CorsModule } from 'nestjs-route-cors';
-import { CONTROLLER_ROUTES, OVERRIDE_ORIGINS, controllerCount, controllerOverride, sameOptions, type HttpVerb, type ServerConfig } from './shared.js';
+import {
+  CONTROLLER_ROUTES,
+  OVERRIDE_ORIGINS,
+  controllerCount,
+  controllerOverride,
+  platformOf,
+  sameOptions,
+  type HttpVerb,
+  type ServerConfig,
+} from './shared.js';
 
 const VERBS: Readonly<Record<HttpVerb, (path?: string) => MethodDecorator>> = { Get, Post, Put, Delete };
 
@@ -56,13 +66,18 @@ export function makeAppModule(config: ServerConfig): Type {
 
 /**
  * Creates and initialises the application of a configuration; `startupMs` covers
- * NestFactory.create(), enableCors() and app.init() (the module classes are built beforehand).
+ * NestFactory.create(), enableCors() and app.init(), and Fastify's ready() (the module classes
+ * are built beforehand).
  */
 export async function createBenchApp(config: ServerConfig): Promise<{ app: INestApplication; startupMs: number }> {
   const appModule = makeAppModule(config);
   const start = performance.now();
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { logger: false, abortOnError: false });
+  const options = { logger: false as const, abortOnError: false };
+  const app =
+    platformOf(config) === 'fastify' ? await NestFactory.create(appModule, new FastifyAdapter(), options) : await NestFactory.create(appModule, options);
   if (config.mode === 'enableCors') app.enableCors(sameOptions(config.origins));
   await app.init();
+  // Fastify loads its plugins (@fastify/cors, middie) and readies its router on ready(): until then it serves nothing.
+  if (platformOf(config) === 'fastify') await (app.getHttpAdapter().getInstance() as { ready(): PromiseLike<unknown> }).ready();
   return { app, startupMs: performance.now() - start };
 }

@@ -1,7 +1,7 @@
 // The Markdown report: throughput tables, targets with PASS/MISS, start-up, memory.
 import type { MemoryRun } from './rss.js';
 import { type ConfigRef, type Metric, type Results, type Spread } from './results.js';
-import { MODE_LABELS, MODES, SCENARIO_LABELS, SCENARIOS, type Mode, type Scenario } from './shared.js';
+import { MODE_LABELS, MODES, PLATFORM_LABELS, platformOf, SCENARIO_LABELS, SCENARIOS, type BenchPlatform, type Mode, type Scenario } from './shared.js';
 import { fmtInt, fmtMiB, fmtMs, fmtRatio, max, median, min, table } from './stats.js';
 
 export interface ReportInput {
@@ -28,8 +28,14 @@ const SHORT: Readonly<Record<Mode, string>> = { none: 'no CORS', enableCors: 'en
 const LIBS: readonly Mode[] = ['library', 'perRoute'];
 const PREFLIGHTS: readonly Scenario[] = ['preflightAllowed', 'preflightDisallowed'];
 
-function ref(mode: Mode, routes: number, origins = 1, twin = false): ConfigRef {
-  return { mode, routes, origins, twin };
+const PLATFORMS: readonly BenchPlatform[] = ['express', 'fastify'];
+
+function ref(mode: Mode, routes: number, origins = 1, twin = false, platform: BenchPlatform = 'express'): ConfigRef {
+  return { mode, routes, origins, twin, ...(platform === 'fastify' ? { platform } : {}) };
+}
+
+function refOn(platform: BenchPlatform, mode: Mode, routes: number, origins = 1, twin = false): ConfigRef {
+  return ref(mode, routes, origins, twin, platform);
 }
 
 function fmtSpread(s: Spread): string {
@@ -37,8 +43,9 @@ function fmtSpread(s: Spread): string {
   return `${fmtRatio(s.median)} <sub>${s.q1.toFixed(2)}–${s.q3.toFixed(2)}</sub>`;
 }
 
-function throughputTable(input: ReportInput, metric: Metric): string {
+function throughputTable(input: ReportInput, metric: Metric, platform: BenchPlatform): string | undefined {
   const { results: r, smallRoutes: S, largeRoutes: L, largeOrigins: O } = input;
+  const ref = (mode: Mode, routes: number, origins = 1) => refOn(platform, mode, routes, origins);
   const rows: string[][] = [];
   const variants: [number, number][] = [
     [S, 1],
@@ -70,6 +77,7 @@ function throughputTable(input: ReportInput, metric: Metric): string {
       ]);
     }
   }
+  if (rows.length === 0) return undefined;
   return table(
     [
       'Scenario',
@@ -94,15 +102,19 @@ function targets(input: ReportInput): Target[] {
     const capacity = measure('capacity');
     if (rps.n || capacity.n) out.push({ name, required, rps, capacity });
   };
+  // Express.
   for (const routes of [S, L]) {
     for (const lib of LIBS) {
-      add(`GET with Origin, ${SHORT[lib]} ÷ no CORS, ${fmtInt(routes)} routes`, 0.97, (m) => r.ratio(ref(lib, routes), ref('none', routes), 'getOrigin', m));
+      add(`Express: GET with Origin, ${SHORT[lib]} ÷ no CORS, ${fmtInt(routes)} routes`, 0.97, (m) =>
+        r.ratio(ref(lib, routes), ref('none', routes), 'getOrigin', m),
+      );
     }
   }
+  // Issue 11: the Express preflight figures no worse than before Fastify came (3x and more).
   for (const routes of [S, L]) {
     for (const lib of LIBS) {
       for (const scenario of PREFLIGHTS) {
-        add(`${SCENARIO_LABELS[scenario]}, ${SHORT[lib]} ÷ enableCors, ${fmtInt(routes)} routes`, 1.0, (m) =>
+        add(`Express: ${SCENARIO_LABELS[scenario]}, ${SHORT[lib]} ÷ enableCors, ${fmtInt(routes)} routes`, 3.0, (m) =>
           r.ratio(ref(lib, routes), ref('enableCors', routes), scenario, m),
         );
       }
@@ -115,9 +127,11 @@ function targets(input: ReportInput): Target[] {
   for (const lib of LIBS) {
     for (const scenario of SCENARIOS) {
       if (PREFLIGHTS.includes(scenario)) {
-        add(`${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: ${fmtInt(L)} ÷ ${fmtInt(S)} routes`, 0.95, (m) => r.ratio(ref(lib, L), ref(lib, S), scenario, m));
+        add(`Express: ${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: ${fmtInt(L)} ÷ ${fmtInt(S)} routes`, 0.95, (m) =>
+          r.ratio(ref(lib, L), ref(lib, S), scenario, m),
+        );
       } else {
-        add(`${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: (÷ no CORS) at ${fmtInt(L)} ÷ at ${fmtInt(S)} routes`, 0.95, (m) =>
+        add(`Express: ${SCENARIO_LABELS[scenario]}, ${SHORT[lib]}: (÷ no CORS) at ${fmtInt(L)} ÷ at ${fmtInt(S)} routes`, 0.95, (m) =>
           r.paired(
             [
               [ref(lib, L), scenario, 1],
@@ -132,7 +146,25 @@ function targets(input: ReportInput): Target[] {
     }
   }
   for (const scenario of SCENARIOS) {
-    add(`${SCENARIO_LABELS[scenario]}, global: ${fmtInt(O)} ÷ 1 origins`, 0.95, (m) => r.ratio(ref('library', S, O), ref('library', S), scenario, m));
+    add(`Express: ${SCENARIO_LABELS[scenario]}, global: ${fmtInt(O)} ÷ 1 origins`, 0.95, (m) => r.ratio(ref('library', S, O), ref('library', S), scenario, m));
+  }
+  // Fastify (issue 11): against @fastify/cors (app.enableCors()).
+  const fastify = (mode: Mode, routes: number) => refOn('fastify', mode, routes);
+  for (const routes of [S, L]) {
+    for (const lib of LIBS) {
+      add(`Fastify: GET with Origin, ${SHORT[lib]} ÷ enableCors, ${fmtInt(routes)} routes`, 1.0, (m) =>
+        r.ratio(fastify(lib, routes), fastify('enableCors', routes), 'getOrigin', m),
+      );
+    }
+  }
+  for (const routes of [S, L]) {
+    for (const lib of LIBS) {
+      for (const scenario of PREFLIGHTS) {
+        add(`Fastify: ${SCENARIO_LABELS[scenario]}, ${SHORT[lib]} ÷ enableCors, ${fmtInt(routes)} routes`, 1.2, (m) =>
+          r.ratio(fastify(lib, routes), fastify('enableCors', routes), scenario, m),
+        );
+      }
+    }
   }
   return out;
 }
@@ -154,10 +186,18 @@ function targetTable(input: ReportInput, list: readonly Target[]): string {
 function noiseTable(input: ReportInput): string | undefined {
   const { results: r, smallRoutes: S } = input;
   const rows: string[][] = [];
-  for (const scenario of SCENARIOS) {
-    const rps = r.ratio(ref('none', S, 1, true), ref('none', S), scenario, 'rps');
-    const cap = r.ratio(ref('none', S, 1, true), ref('none', S), scenario, 'capacity');
-    if (rps.n) rows.push([`${SCENARIO_LABELS[scenario]}: no CORS ÷ no CORS (a second, identical server)`, fmtSpread(rps), fmtSpread(cap)]);
+  for (const platform of PLATFORMS) {
+    for (const scenario of SCENARIOS) {
+      const twin = refOn(platform, 'none', S, 1, true);
+      const rps = r.ratio(twin, refOn(platform, 'none', S), scenario, 'rps');
+      const cap = r.ratio(twin, refOn(platform, 'none', S), scenario, 'capacity');
+      if (rps.n)
+        rows.push([
+          `${PLATFORM_LABELS[platform]}, ${SCENARIO_LABELS[scenario]}: no CORS ÷ no CORS (a second, identical server)`,
+          fmtSpread(rps),
+          fmtSpread(cap),
+        ]);
+    }
   }
   return rows.length ? table(['A/A comparison', 'req/s', 'req per server CPU-second'], rows, ['l', 'r', 'r']) : undefined;
 }
@@ -190,12 +230,19 @@ function startupTable(input: ReportInput): string {
   const rows = r
     .all()
     .filter((c) => c.startupMs.length && !c.config.twin)
-    .sort((a, b) => a.config.routes - b.config.routes || a.config.origins - b.config.origins || MODES.indexOf(a.config.mode) - MODES.indexOf(b.config.mode))
+    .sort(
+      (a, b) =>
+        PLATFORMS.indexOf(platformOf(a.config)) - PLATFORMS.indexOf(platformOf(b.config)) ||
+        a.config.routes - b.config.routes ||
+        a.config.origins - b.config.origins ||
+        MODES.indexOf(a.config.mode) - MODES.indexOf(b.config.mode),
+    )
     .map((c) => {
-      const none = r.find('none', c.config.routes, 1);
+      const none = r.find('none', c.config.routes, 1, false, c.config.platform);
       const vsNone = none?.startupMs.length ? median(c.startupMs) - median(none.startupMs) : Number.NaN;
       const rssVsNone = none?.startRss.length ? median(c.startRss) - median(none.startRss) : Number.NaN;
       return [
+        PLATFORM_LABELS[platformOf(c.config)],
         MODE_LABELS[c.config.mode],
         fmtInt(c.config.routes),
         fmtInt(c.config.origins),
@@ -206,16 +253,11 @@ function startupTable(input: ReportInput): string {
         c.config.mode === 'none' ? '' : `${rssVsNone >= 0 ? '+' : ''}${fmtMiB(rssVsNone)}`,
       ];
     });
-  return table(['Configuration', 'Routes', 'Origins', 'create + init, median (ms)', 'min–max (ms)', 'vs no CORS (ms)', 'RSS after init', 'vs no CORS'], rows, [
-    'l',
-    'r',
-    'r',
-    'r',
-    'r',
-    'r',
-    'r',
-    'r',
-  ]);
+  return table(
+    ['Platform', 'Configuration', 'Routes', 'Origins', 'create + init, median (ms)', 'min–max (ms)', 'vs no CORS (ms)', 'RSS after init', 'vs no CORS'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
 }
 
 function memoryTable(memory: MemoryRun): string {
@@ -224,6 +266,16 @@ function memoryTable(memory: MemoryRun): string {
     memory.points.map((p) => [p.label, fmtInt(p.requests), fmtMiB(p.raw.rss), fmtMiB(p.collected.rss), fmtMiB(p.collected.heapUsed)]),
     ['l', 'r', 'r', 'r', 'r'],
   );
+}
+
+/** A throughput table per platform measured, each under its own heading. */
+function platformTables(input: ReportInput, metric: Metric): string[] {
+  const lines: string[] = [];
+  for (const platform of PLATFORMS) {
+    const rendered = throughputTable(input, metric, platform);
+    if (rendered) lines.push(`### ${PLATFORM_LABELS[platform]}`, '', rendered, '');
+  }
+  return lines;
 }
 
 export function renderReport(input: ReportInput): string {
@@ -235,16 +287,14 @@ export function renderReport(input: ReportInput): string {
     'Cells: req/s (median over slices) · p99 latency in ms (median over rounds). Ratios: median of the ratios of slices ' +
       'measured together, with the interquartile range in small type.',
     '',
-    throughputTable(input, 'rps'),
-    '',
+    ...platformTables(input, 'rps'),
     '## Server CPU per request',
     '',
     "Cells: the server's CPU time per request (median over slices; all its threads: JavaScript, GC, system calls). Ratios: " +
       'of requests per CPU-second (higher is better), paired by slice as above. Unlike req/s, this is not capped by the load ' +
       'generator, which matters where the library answers preflights before Express sees them.',
     '',
-    throughputTable(input, 'capacity'),
-    '',
+    ...platformTables(input, 'capacity'),
     '## Targets',
     '',
     'Each target on both measures (median of paired slice ratios, interquartile range in small type). PASS/MISS on the median; ' +
@@ -266,7 +316,7 @@ export function renderReport(input: ReportInput): string {
   lines.push(
     '## Start-up',
     '',
-    'Time of `NestFactory.create()` + `enableCors()` + `app.init()` in a fresh process (one sample per round), and its RSS then.',
+    'Time of `NestFactory.create()` + `enableCors()` + `app.init()` (and, on Fastify, its `ready()`) in a fresh process (one sample per round), and its RSS then.',
     '',
     startupTable(input),
     '',

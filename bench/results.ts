@@ -6,7 +6,7 @@
 // figures are medians over slices, and a comparison of two configurations is the median of the
 // ratios of their slices of the same rotation (paired in time), never a ratio of averages.
 import type { Measurement } from './load.js';
-import { configKey, type Mode, type Scenario, type ServerConfig } from './shared.js';
+import { configKey, type BenchPlatform, type Mode, type Scenario, type ServerConfig } from './shared.js';
 import { median } from './stats.js';
 
 /** One slice of load on one server. */
@@ -97,12 +97,12 @@ export class Results {
     return [...this.byKey.values()];
   }
 
-  find(mode: Mode, routes: number, origins: number, twin = false): ConfigResults | undefined {
-    return this.byKey.get(configKey({ mode, routes, origins, twin }));
+  find(mode: Mode, routes: number, origins: number, twin = false, platform?: BenchPlatform): ConfigResults | undefined {
+    return this.byKey.get(configKey({ platform, mode, routes, origins, twin }));
   }
 
   samples(config: ConfigRef, scenario: Scenario): Sample[] {
-    return this.find(config.mode, config.routes, config.origins, config.twin)?.samples[scenario] ?? [];
+    return this.find(config.mode, config.routes, config.origins, config.twin, config.platform)?.samples[scenario] ?? [];
   }
 
   /** Median over every slice of every round. */
@@ -155,7 +155,7 @@ export class Results {
   }
 }
 
-export type ConfigRef = Pick<ServerConfig, 'mode' | 'routes' | 'origins' | 'twin'>;
+export type ConfigRef = Pick<ServerConfig, 'platform' | 'mode' | 'routes' | 'origins' | 'twin'>;
 
 /** Slices of one configuration in one round, put together. */
 export function combine(slices: ReadonlyArray<{ readonly m: Measurement; readonly cpuMicros: number; readonly foreign: number }>): Sample {

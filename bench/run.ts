@@ -1,5 +1,5 @@
 // `npm run bench`: throughput, latency, scaling, start-up time and memory of nestjs-route-cors
-// against no CORS and app.enableCors(), on generated Nest (Express) applications. Servers run in
+// against no CORS and app.enableCors(), on generated Nest applications (Express and Fastify). Servers run in
 // their own processes; this process generates the load (autocannon, no worker threads). Prints a
 // Markdown report with PASS/MISS per target and writes it to bench/RESULTS.md.
 //
@@ -24,7 +24,8 @@
 //   BENCH_PIN=1            pin this process to CPU 0 and the servers to CPU 1 (taskset; default
 //                          on with 2+ CPUs)
 //   BENCH_ONLY=a,b         only the configurations whose key contains one of these (e.g.
-//                          perRoute/10000r); skips the memory run unless BENCH_PATHS is set, and
+//                          perRoute/10000r; fastify/ for the Fastify ones, whose keys start with
+//                          it); skips the memory run unless BENCH_PATHS is set, and
 //                          writes .build/bench/RESULTS.partial.md instead of bench/RESULTS.md
 //   BENCH_CPU_PROF=1       servers run with --cpu-prof (profiles in .build/bench-profiles/)
 //   BENCH_REPORT_FROM=file re-render the report from a raw file (.build/bench/last-run.json) without
@@ -113,6 +114,10 @@ const ALL_CONFIGS: ServerConfig[] = [
   { mode: 'library', routes: S, origins: O },
   // The benchmark's own noise: a second no-CORS server, compared with the first like any two configurations.
   { mode: 'none', routes: S, origins: 1, twin: true },
+  // The same application on Fastify (issue 11): no CORS, app.enableCors() (@fastify/cors), the library.
+  ...MODES.map((mode): ServerConfig => ({ platform: 'fastify', mode, routes: S, origins: 1 })),
+  ...MODES.map((mode): ServerConfig => ({ platform: 'fastify', mode, routes: L, origins: 1 })),
+  { platform: 'fastify', mode: 'none', routes: S, origins: 1, twin: true },
 ];
 const CONFIGS = SETTINGS.only.length ? ALL_CONFIGS.filter((c) => SETTINGS.only.some((o) => configKey(c).includes(o))) : ALL_CONFIGS;
 
@@ -312,9 +317,9 @@ function header(startedAt: Date, minutes: number): string[] {
       `(and ${SETTINGS.warmup} s of mixed warm-up per fresh server); ${SETTINGS.connections} connections; ` +
       `${SETTINGS.pin ? 'load generator pinned to CPU 0, servers to CPU 1' : 'no CPU pinning'}` +
       `${SETTINGS.quick ? '; QUICK mode (indicative only)' : ''}.`,
-    'Nest 12 on Express 5. Every configuration serves the same generated application (10 routes per controller: static and ' +
+    'Nest 12 on Express 5, and on Fastify 5 (@nestjs/platform-fastify). Every configuration serves the same generated application (10 routes per controller: static and ' +
       'parameter routes such as `/res{n}/items/:id/parts/:part`) with the same options `{ origin: [...], credentials: true }` ' +
-      '(methods and allowedHeaders unset): no CORS; `app.enableCors(options)` (the `cors` package); this library with ' +
+      '(methods and allowedHeaders unset): no CORS; `app.enableCors(options)` (the `cors` package on Express, `@fastify/cors` on Fastify); this library with ' +
       '`CorsModule.forRoot(options)` (global); and the same with per-route `@Cors` (half the controllers another origin list, ' +
       'every tenth controller `@Cors(false)`, handler-level overrides and `@Cors(false)` handlers). Requests cycle over static ' +
       `and parameter routes of up to ${MEASURED_CONTROLLERS} controllers spread over the application. With many origins the ` +

@@ -4,7 +4,8 @@
 
 /**
  * - `none`: no CORS at all.
- * - `enableCors`: `app.enableCors(SAME_OPTIONS)` (the `cors` package, through Nest).
+ * - `enableCors`: `app.enableCors(SAME_OPTIONS)` (the `cors` package on Express, `@fastify/cors`
+ *   on Fastify, through Nest).
  * - `library`: `CorsModule.forRoot(SAME_OPTIONS)`, no `@Cors` anywhere.
  * - `perRoute`: the same global policy, with `@Cors` overrides on half the controllers, a few
  *   `@Cors(false)` controllers and handlers, and handler-level field overrides.
@@ -20,7 +21,14 @@ export const MODE_LABELS: Readonly<Record<Mode, string>> = {
   perRoute: 'library, per-route @Cors',
 };
 
+/** The HTTP platform of a server: Nest on Express 5 (the default), or on Fastify 5. */
+export type BenchPlatform = 'express' | 'fastify';
+
+export const PLATFORM_LABELS: Readonly<Record<BenchPlatform, string>> = { express: 'Express', fastify: 'Fastify' };
+
 export interface ServerConfig {
+  /** Express when absent (raw files of earlier runs have no platform). */
+  readonly platform?: BenchPlatform;
   readonly mode: Mode;
   /** Number of routes (10 per controller). */
   readonly routes: number;
@@ -31,7 +39,11 @@ export interface ServerConfig {
 }
 
 export function configKey(config: ServerConfig): string {
-  return `${config.mode}/${config.routes}r/${config.origins}o${config.twin ? '/twin' : ''}`;
+  return `${config.platform === 'fastify' ? 'fastify/' : ''}${config.mode}/${config.routes}r/${config.origins}o${config.twin ? '/twin' : ''}`;
+}
+
+export function platformOf(config: Pick<ServerConfig, 'platform'>): BenchPlatform {
+  return config.platform ?? 'express';
 }
 
 /** Messages from a server process to the parent. */
@@ -204,6 +216,6 @@ export function scenariosFor(mode: Mode): readonly Scenario[] {
 export function expectedStatus(mode: Mode, scenario: Scenario): number {
   if (scenario === 'getOrigin' || scenario === 'getNoOrigin') return 200;
   if (scenario === 'preflightAllowed') return 204;
-  // The cors package answers every preflight (without ACAO when refused); the library refuses with 403.
+  // The cors package and @fastify/cors answer every preflight (without ACAO when refused); the library refuses with 403.
   return mode === 'enableCors' ? 204 : 403;
 }
