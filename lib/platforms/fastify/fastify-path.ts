@@ -44,8 +44,8 @@ export function compileFastifyPath(path: string, matching: FastifyMatching): Pat
       pattern.charCodeAt(i) === 0x3a && pattern.charCodeAt(i + 1) !== 0x3a ? parseParam(pattern, i) : parseStatic(pattern, i, matching.caseSensitive);
     if (parsed === undefined) return undefined;
     segments.push(parsed.segment);
+    // A wildcard ends the path (parseStatic refuses one anywhere else).
     if (parsed.end >= pattern.length) break;
-    if (parsed.segment === WILDCARD) return undefined;
     i = parsed.end + 1;
   }
   return [segments];
