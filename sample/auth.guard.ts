@@ -1,6 +1,6 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { IS_PUBLIC } from './public.decorator.js';
 
 export const SESSION_COOKIE = 'sample_session';
@@ -16,7 +16,7 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
     if (req.headers.authorization === `Bearer ${DEMO_TOKEN}`) return true;
     if (readCookie(req.headers.cookie, SESSION_COOKIE)) return true;
     throw new UnauthorizedException('Log in first: POST /auth/login, or send Authorization: Bearer demo-token');

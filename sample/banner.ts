@@ -74,7 +74,7 @@ function concreteOrigins(s: OriginSetting): string[] {
  * GET /partners/catalog with an Origin header), and every curl line is followed by what the API
  * answered that very request, so the banner holds whatever ports and origins are configured.
  */
-export async function startupBanner(api: string, settings: SampleSettings): Promise<string> {
+export async function startupBanner(api: string, settings: SampleSettings, platform = 'express'): Promise<string> {
   const demoIp = `http://127.0.0.1:${settings.demoPort}`;
   const [demo, ip] = await Promise.all([judgeOrigin(api, settings.demoOrigin), judgeOrigin(api, demoIp)]);
   const pageLine = (origin: string, allowed: boolean) =>
@@ -105,7 +105,7 @@ export async function startupBanner(api: string, settings: SampleSettings): Prom
   return `
 nestjs-route-cors sample is running.
 
-  API        ${api}
+  API        ${api}   (Nest on ${platform === 'fastify' ? 'Fastify' : 'Express'}; PLATFORM=${platform === 'fastify' ? 'express' : 'fastify'} for the other)
   Demo page  ${settings.demoOrigin.padEnd(24)} ${pageLine(settings.demoOrigin, demo.global)}
              ${demoIp.padEnd(24)} ${pageLine(demoIp, ip.global)}
 

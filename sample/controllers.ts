@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Put, Res } from '@nestjs/common';
-import type { Response } from 'express';
 import { Cors } from 'nestjs-route-cors';
 import { DEMO_TOKEN, SESSION_COOKIE } from './auth.guard.js';
 import { Public } from './public.decorator.js';
@@ -18,22 +17,31 @@ export class FeedController {
   }
 }
 
+/** What both Express's response and Fastify's reply offer: the sample sets its cookie with it, on either platform. */
+interface HeaderWriter {
+  header(name: string, value: string): unknown;
+}
+
+// Written by hand rather than with res.cookie(): Fastify has no cookie support without a plugin.
+const SESSION_SET = `${SESSION_COOKIE}=demo; Path=/; HttpOnly; SameSite=Lax`;
+const SESSION_CLEAR = `${SESSION_COOKIE}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax`;
+
 /** Cookie login for the front end listed in CORS_ORIGINS (global policy: credentials). */
 @Controller('auth')
 export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  login(@Res({ passthrough: true }) res: Response) {
-    res.cookie(SESSION_COOKIE, 'demo', { httpOnly: true, sameSite: 'lax', path: '/' });
+  login(@Res({ passthrough: true }) res: HeaderWriter) {
+    res.header('Set-Cookie', SESSION_SET);
     return { loggedIn: true, token: DEMO_TOKEN };
   }
 
   @Public()
   @Post('logout')
   @HttpCode(200)
-  logout(@Res({ passthrough: true }) res: Response) {
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  logout(@Res({ passthrough: true }) res: HeaderWriter) {
+    res.header('Set-Cookie', SESSION_CLEAR);
     return { loggedIn: false };
   }
 }

@@ -14,6 +14,22 @@ export const SAMPLE_DEFAULTS = {
   CORS_MAX_AGE: '600',
 } as const;
 
+/** The HTTP platforms the sample runs on: Nest's two official ones, with the same module and decorators. */
+export const SAMPLE_PLATFORMS = ['express', 'fastify'] as const;
+export type SamplePlatform = (typeof SAMPLE_PLATFORMS)[number];
+
+/**
+ * PLATFORM, from the environment only: the adapter is chosen before Nest (and its ConfigModule,
+ * which reads sample/.env) exists. Unset: Express.
+ */
+export function samplePlatform(value = process.env.PLATFORM): SamplePlatform {
+  const platform = (value ?? '').trim().toLowerCase() || 'express';
+  if (!(SAMPLE_PLATFORMS as readonly string[]).includes(platform)) {
+    throw new Error(`PLATFORM must be one of ${SAMPLE_PLATFORMS.join(', ')}, got ${JSON.stringify(value)}.`);
+  }
+  return platform as SamplePlatform;
+}
+
 /** One origin list as configured: its text, and where that text came from. */
 export interface OriginSetting {
   readonly name: 'CORS_ORIGINS' | 'PARTNER_ORIGINS';

@@ -1,4 +1,5 @@
-// Real-browser suite: Chromium judges the sample application (and a small extra one).
+// Real-browser suite: Chromium judges the sample application (and a small extra one), on Express
+// and then on Fastify: every case runs on both platforms, against fresh servers.
 // Run with `npm run test:browser`. Prints one line per case, then "N passed, M failed"; exits 1
 // on any failure. Everything listens on loopback only and is closed at the end.
 import 'reflect-metadata';
@@ -13,10 +14,11 @@ import { CaseRun } from './case-run.js';
 import { demoCases, extraCases, sampleCases, type BrowserCase, type SuiteEnv } from './cases.js';
 import { extraAppModule } from './extra-app.js';
 import { samplePortCases } from './sample-ports.js';
-import { closeServer, freePort, portOf, ServerLog, startBlankPageServer, startNest } from './servers.js';
+import { closeServer, freePort, portOf, ServerLog, startBlankPageServer, startNest, type SuitePlatform } from './servers.js';
 
 const CASE_TIMEOUT_MS = 15_000;
-const RUN_TIMEOUT_MS = 170_000;
+const RUN_TIMEOUT_MS = 340_000;
+const PLATFORMS: readonly SuitePlatform[] = ['express', 'fastify'];
 
 interface Resources {
   browser?: Browser;
@@ -36,7 +38,7 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-async function setUp(res: Resources, log: ServerLog): Promise<SuiteEnv> {
+async function setUp(res: Resources, log: ServerLog, platform: SuitePlatform): Promise<SuiteEnv> {
   // Pages first: the allowed origins must be in the environment before the application starts.
   const pages = await startBlankPageServer();
   res.servers.push(pages);
@@ -61,13 +63,17 @@ async function setUp(res: Resources, log: ServerLog): Promise<SuiteEnv> {
   process.env.CORS_MAX_AGE = '600';
   process.env.CORS_DEBUG = 'false';
   process.env.DEMO_PORT = String(demoPort);
+  // The sample's own start-up (the port cases run `node .build/sample/main.js`) reads it too.
+  process.env.PLATFORM = platform;
   const { AppModule } = await import('../../sample/app.module.js');
-  const sample = await startNest(AppModule, log);
+  const sample = await startNest(AppModule, log, platform);
   res.apps.push(sample.app);
+  // The pass is on the platform it says, or its cases prove nothing about that platform.
+  if (sample.app.getHttpAdapter().getType() !== platform) throw new Error(`the sample runs on ${sample.app.getHttpAdapter().getType()}, not ${platform}`);
   const apiBase = `http://localhost:${sample.port}`;
 
   const extraModule = extraAppModule({ page: origins.page, other: origins.other, subdomainPattern: `http://*.localhost:${pagePort}` });
-  const extra = await startNest(extraModule, log);
+  const extra = await startNest(extraModule, log, platform);
   res.apps.push(extra.app);
   const extraBase = `http://localhost:${extra.port}`;
 
@@ -75,7 +81,7 @@ async function setUp(res: Resources, log: ServerLog): Promise<SuiteEnv> {
   res.servers.push(await startDemoServer(demoPort, apiBase, '127.0.0.1', readSampleSettings(sample.app.get(ConfigService))));
   res.browser = await launchChromium();
   console.log(
-    `browser suite: Chromium ${res.browser.version()} (${CHROMIUM_PATH}); sample API ${apiBase}, extra app ${extraBase}, pages ${origins.page} ${origins.other}, demo ${origins.demo}`,
+    `browser suite on ${platform}: Chromium ${res.browser.version()} (${CHROMIUM_PATH}); sample API ${apiBase}, extra app ${extraBase}, pages ${origins.page} ${origins.other}, demo ${origins.demo}`,
   );
   return { origins, api: (path) => `${apiBase}${path}`, extra: (path) => `${extraBase}${path}` };
 }
@@ -86,7 +92,7 @@ async function tearDown(res: Resources): Promise<void> {
   for (const server of res.servers) await closeServer(server);
 }
 
-async function runCase(c: BrowserCase, env: SuiteEnv, browser: Browser, log: ServerLog): Promise<boolean> {
+async function runCase(c: BrowserCase, env: SuiteEnv, browser: Browser, log: ServerLog, platform: SuitePlatform): Promise<boolean> {
   const run = new CaseRun(browser, log);
   const caseStarted = Date.now();
   try {
@@ -99,14 +105,12 @@ async function runCase(c: BrowserCase, env: SuiteEnv, browser: Browser, log: Ser
   const passed = run.failures.length === 0;
   run.notes.push(`${Date.now() - caseStarted} ms`);
   const details = passed ? run.notes : [...run.failures, '--', ...run.notes];
-  console.log(`${passed ? 'PASS' : 'FAIL'} ${c.name}: ${details.map(oneLine).join('; ')}`);
+  console.log(`${passed ? 'PASS' : 'FAIL'} [${platform}] ${c.name}: ${details.map(oneLine).join('; ')}`);
   return passed;
 }
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const res: Resources = { apps: [], servers: [] };
-  const log = new ServerLog();
   let passed = 0;
   let failed = 0;
   const watchdog = setTimeout(() => {
@@ -115,21 +119,28 @@ async function main(): Promise<number> {
     process.exit(1);
   }, RUN_TIMEOUT_MS);
   try {
-    let env: SuiteEnv;
-    try {
-      env = await withTimeout(setUp(res, log), 60_000, 'set-up');
-    } catch (error) {
-      console.log(`FAIL set-up: ${oneLine(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
-      failed++;
-      return 1;
-    }
-    for (const c of [...sampleCases, ...extraCases, ...demoCases, ...samplePortCases]) {
-      if (await runCase(c, env, res.browser!, log)) passed++;
-      else failed++;
+    for (const platform of PLATFORMS) {
+      const res: Resources = { apps: [], servers: [] };
+      const log = new ServerLog();
+      try {
+        let env: SuiteEnv;
+        try {
+          env = await withTimeout(setUp(res, log, platform), 60_000, 'set-up');
+        } catch (error) {
+          console.log(`FAIL [${platform}] set-up: ${oneLine(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+          failed++;
+          continue;
+        }
+        for (const c of [...sampleCases, ...extraCases, ...demoCases, ...samplePortCases]) {
+          if (await runCase(c, env, res.browser!, log, platform)) passed++;
+          else failed++;
+        }
+      } finally {
+        await withTimeout(tearDown(res), 15_000, 'tear-down').catch((error: unknown) => console.log(`tear-down: ${String(error)}`));
+      }
     }
     return failed === 0 ? 0 : 1;
   } finally {
-    await withTimeout(tearDown(res), 15_000, 'tear-down').catch((error: unknown) => console.log(`tear-down: ${String(error)}`));
     clearTimeout(watchdog);
     console.log(`browser suite took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`${passed} passed, ${failed} failed`);

@@ -178,6 +178,9 @@ async function checkBanner(t: CaseRun, s: RunningSample): Promise<void> {
     `banner: CORS_ORIGINS is not shown as derived from DEMO_PORT: "${origins.trim()}"`,
   );
   t.check(lineWith(' API ').includes(s.api), `banner: the API line does not name ${s.api}`);
+  // The child inherits PLATFORM from the suite's pass: the banner names the platform it runs on.
+  const platform = process.env.PLATFORM === 'fastify' ? 'Fastify' : 'Express';
+  t.check(lineWith(' API ').includes(`Nest on ${platform}`), `banner: the API line does not say Nest on ${platform}: "${lineWith(' API ').trim()}"`);
 
   const curls = lines.map((l, i) => ({ line: l.trim(), comment: lines[i + 1] ?? '' })).filter((c) => c.line.startsWith('curl '));
   t.eq('banner: curl lines', curls.length, CURL_EXPECTED.length);

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 export const HOST = '127.0.0.1';
 
@@ -94,9 +95,13 @@ export class ServerLog {
   }
 }
 
-/** Creates a Nest application the way the sample's main.ts does, and listens on loopback. */
-export async function startNest(module: Type, log: ServerLog): Promise<{ app: INestApplication; port: number }> {
-  const app = await NestFactory.create(module, { logger: ['error'] });
+/** The platforms the suite runs every case on. */
+export type SuitePlatform = 'express' | 'fastify';
+
+/** Creates a Nest application the way the sample's create-app.ts does, on Express or Fastify, and listens on loopback. */
+export async function startNest(module: Type, log: ServerLog, platform: SuitePlatform): Promise<{ app: INestApplication; port: number }> {
+  const options = { logger: ['error' as const] };
+  const app = platform === 'fastify' ? await NestFactory.create(module, new FastifyAdapter(), options) : await NestFactory.create(module, options);
   await app.listen(0, HOST);
   const server = app.getHttpServer() as Server;
   log.watch(server);

@@ -5,15 +5,16 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { CorsModule } from 'nestjs-route-cors';
 import request from 'supertest';
 import { AuthGuard } from '../../sample/auth.guard.js';
 import { AccountController, AuthController, FeedController } from '../../sample/controllers.js';
-import { corsOptionsFromConfig, readSampleSettings } from '../../sample/cors-options.factory.js';
+import { corsOptionsFromConfig, readSampleSettings, samplePlatform } from '../../sample/cors-options.factory.js';
 
 /** ConfigService falls back to process.env for what it was not given: keep the runner's environment out. */
-const SAMPLE_VARIABLES = ['PORT', 'DEMO_PORT', 'HOST', 'CORS_ORIGINS', 'PARTNER_ORIGINS', 'CORS_MAX_AGE', 'CORS_DEBUG'];
+const SAMPLE_VARIABLES = ['PORT', 'DEMO_PORT', 'HOST', 'CORS_ORIGINS', 'PARTNER_ORIGINS', 'CORS_MAX_AGE', 'CORS_DEBUG', 'PLATFORM'];
 let saved: Record<string, string | undefined> = {};
 beforeEach(() => {
   saved = Object.fromEntries(SAMPLE_VARIABLES.map((name) => [name, process.env[name]]));
@@ -66,7 +67,21 @@ describe('sample settings', () => {
   });
 });
 
-describe('sample over HTTP with DEMO_PORT=5200 and no CORS_ORIGINS', () => {
+describe('sample platform (PLATFORM)', () => {
+  it('is Express unless PLATFORM says fastify, in any case', () => {
+    expect(samplePlatform(undefined)).toBe('express');
+    expect(samplePlatform(' ')).toBe('express');
+    expect(samplePlatform('Fastify')).toBe('fastify');
+    process.env.PLATFORM = 'fastify';
+    expect(samplePlatform()).toBe('fastify');
+  });
+
+  it('refuses another platform, naming the variable and the choices', () => {
+    expect(() => samplePlatform('koa')).toThrow('PLATFORM must be one of express, fastify, got "koa".');
+  });
+});
+
+describe.each(['express', 'fastify'] as const)('sample over HTTP on %s with DEMO_PORT=5200 and no CORS_ORIGINS', (platform) => {
   let app: INestApplication | undefined;
   afterEach(async () => {
     await app?.close();
@@ -79,8 +94,15 @@ describe('sample over HTTP with DEMO_PORT=5200 and no CORS_ORIGINS', () => {
       controllers: [FeedController, AuthController, AccountController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    if (platform === 'fastify') {
+      const fastify = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+      await fastify.init();
+      await fastify.getHttpAdapter().getInstance().ready();
+      app = fastify;
+    } else {
+      app = moduleRef.createNestApplication({ logger: false });
+      await app.init();
+    }
     return app;
   }
 
@@ -101,6 +123,13 @@ describe('sample over HTTP with DEMO_PORT=5200 and no CORS_ORIGINS', () => {
     const login = await request(server).post('/auth/login').set('Origin', origin);
     expect(login.status).toBe(200);
     expect(login.headers['access-control-allow-origin']).toBe(origin);
+    // The session cookie, written the same way on both platforms; the guard lets it in.
+    const cookie = login.headers['set-cookie'] as unknown as string[];
+    expect(cookie).toEqual([expect.stringMatching(/^sample_session=demo; Path=\/; HttpOnly; SameSite=Lax$/)]);
+    const meAgain = await request(server).get('/account/me').set('Origin', origin).set('Cookie', 'sample_session=demo');
+    expect(meAgain.status).toBe(200);
+    const logout = await request(server).post('/auth/logout').set('Origin', origin);
+    expect(logout.headers['set-cookie']).toEqual([expect.stringMatching(/^sample_session=; Path=\/; Expires=Thu, 01 Jan 1970/)]);
   });
 
   it('the old fixed default http://localhost:5173 and http://127.0.0.1:5200 are not allowed', async () => {
