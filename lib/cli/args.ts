@@ -1,7 +1,11 @@
 // The command line of `nestjs-route-cors`: parsed with node:util, nothing else.
 import { parseArgs } from 'node:util';
 
-/** `nestjs-route-cors report <app> [--module Name] [--json | --check file] [--timeout s]`. */
+/** The HTTP platforms the report can boot an application on. */
+export const CLI_PLATFORMS = ['express', 'fastify'] as const;
+export type CliPlatform = (typeof CLI_PLATFORMS)[number];
+
+/** `nestjs-route-cors report <app> [--module Name] [--platform p] [--json | --check file] [--timeout s]`. */
 export interface ReportArgs {
   /** The compiled module file of the application, e.g. dist/app.module.js. */
   readonly app: string;
@@ -12,6 +16,8 @@ export interface ReportArgs {
   readonly check?: string;
   /** How long booting may take. */
   readonly timeoutSeconds: number;
+  /** The adapter to boot with, as main.ts does: routes are matched by that platform's router. */
+  readonly platform: CliPlatform;
 }
 
 export type ParsedArgs =
@@ -28,6 +34,8 @@ every route's effective CORS policy, grouped by policy.
 
 Options:
   --module <Name>      the exported module class (default: AppModule, or the only module exported)
+  --platform <name>    express (default) or fastify: the adapter main.ts creates the app with;
+                       which route serves a path, and the route syntax, are that platform's
   --json               print the report as JSON (a snapshot for --check)
   --check <file>       compare with a snapshot written by --json; exit 1 with a per-route diff
   --timeout <seconds>  how long booting may take (default ${DEFAULT_TIMEOUT_SECONDS})
@@ -58,7 +66,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'error', message: '--json and --check do not go together: --json writes a snapshot, --check reads one.' };
   const timeoutSeconds = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(values.timeout);
   if (!(timeoutSeconds > 0)) return { kind: 'error', message: `--timeout must be a positive number of seconds, got "${values.timeout}".` };
-  return { kind: 'report', args: { app, module: values.module, json: values.json === true, check: values.check, timeoutSeconds } };
+  const platform = values.platform ?? 'express';
+  if (!(CLI_PLATFORMS as readonly string[]).includes(platform))
+    return { kind: 'error', message: `--platform must be one of ${CLI_PLATFORMS.join(', ')}, got "${platform}".` };
+  return {
+    kind: 'report',
+    args: { app, module: values.module, json: values.json === true, check: values.check, timeoutSeconds, platform: platform as CliPlatform },
+  };
 }
 
 function parseWith(argv: readonly string[]) {
@@ -70,6 +84,7 @@ function parseWith(argv: readonly string[]) {
       json: { type: 'boolean' },
       check: { type: 'string' },
       timeout: { type: 'string' },
+      platform: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CorsInspector } from '../inspection/cors-inspector.js';
+import type { CliPlatform } from './args.js';
 
 /** A report could not be made; `message` says why and what to do. */
 export class ReportError extends Error {
@@ -24,7 +25,7 @@ export interface BootedApp {
   close(): Promise<void>;
 }
 
-export type BootApp = (file: string, moduleName: string | undefined, timeoutMs: number) => Promise<BootedApp>;
+export type BootApp = (file: string, moduleName: string | undefined, timeoutMs: number, platform?: CliPlatform) => Promise<BootedApp>;
 
 // Symbol.for: the application may load the CommonJS build of nestjs-route-cors while this CLI is
 // the ESM build (or another version): two CorsInspector classes, and app.get() finds a provider by
@@ -42,7 +43,7 @@ const RECIPE =
  * NestFactory, runs init() (onModuleInit: CorsModule computes the surface) without listening, and
  * returns its inspector.
  */
-export const bootApp: BootApp = async (file, moduleName, timeoutMs) => {
+export const bootApp: BootApp = async (file, moduleName, timeoutMs, platform = 'express') => {
   const absolute = path.resolve(file);
   if (!existsSync(absolute))
     throw new ReportError(`No such file: ${file}. Give the compiled root module, e.g. dist/app.module.js (build the application first).`);
@@ -70,14 +71,21 @@ export const bootApp: BootApp = async (file, moduleName, timeoutMs) => {
     );
   });
   try {
-    return await Promise.race([boot(absolute, file, moduleName, corePath, appRequire), timeout]);
+    return await Promise.race([boot(absolute, file, moduleName, corePath, appRequire, platform), timeout]);
   } finally {
     clearTimeout(timer);
     restoreConsole();
   }
 };
 
-async function boot(absolute: string, file: string, moduleName: string | undefined, corePath: string, appRequire: NodeJS.Require): Promise<BootedApp> {
+async function boot(
+  absolute: string,
+  file: string,
+  moduleName: string | undefined,
+  corePath: string,
+  appRequire: NodeJS.Require,
+  platform: CliPlatform,
+): Promise<BootedApp> {
   let exported: Record<string, unknown>;
   try {
     exported = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
@@ -89,14 +97,22 @@ async function boot(absolute: string, file: string, moduleName: string | undefin
   const factory = core.NestFactory ?? core.default?.NestFactory;
   if (!factory) throw new ReportError(`${corePath} exports no NestFactory.`);
 
+  const adapter = platform === 'fastify' ? await fastifyAdapter(appRequire, path.dirname(absolute)) : undefined;
+
   let app: NestAppLike | undefined;
   try {
-    app = await factory.create(moduleClass, { logger: STDERR_LOGGER, abortOnError: false });
+    const options = { logger: STDERR_LOGGER, abortOnError: false };
+    app = adapter === undefined ? await factory.create(moduleClass, options) : await factory.create(moduleClass, adapter, options);
     await app.init();
   } catch (error) {
     await app?.close().catch(() => undefined);
     if (error instanceof Error && error.name === 'CorsConfigError') throw new ReportError(`The CORS configuration of ${name} is invalid:\n${error.message}`);
-    throw new ReportError(`Could not boot ${name} from ${file}: ${describe(error)}\n${RECIPE}`);
+    // A route path Express's router refuses is often one in Fastify's syntax.
+    const hint =
+      platform === 'express' && /pathToRegexpError|Unsupported route path/.test(describe(error))
+        ? '\nIf main.ts creates the application with a FastifyAdapter, add --platform fastify.'
+        : '';
+    throw new ReportError(`Could not boot ${name} from ${file}: ${describe(error)}${hint}\n${RECIPE}`);
   }
   let inspector: InspectorLike;
   try {
@@ -117,6 +133,21 @@ interface NestAppLike {
 }
 interface NestFactoryLike {
   create(module: unknown, options: object): Promise<NestAppLike>;
+  create(module: unknown, adapter: object, options: object): Promise<NestAppLike>;
+}
+
+/** A FastifyAdapter from the application's own @nestjs/platform-fastify. */
+async function fastifyAdapter(appRequire: NodeJS.Require, directory: string): Promise<object> {
+  let entry: string;
+  try {
+    entry = appRequire.resolve('@nestjs/platform-fastify');
+  } catch {
+    throw new ReportError(`--platform fastify: cannot find @nestjs/platform-fastify from ${directory}. Install it in the application's project.`);
+  }
+  const loaded = (await import(pathToFileURL(entry).href)) as { FastifyAdapter?: new () => object; default?: { FastifyAdapter?: new () => object } };
+  const FastifyAdapter = loaded.FastifyAdapter ?? loaded.default?.FastifyAdapter;
+  if (!FastifyAdapter) throw new ReportError(`${entry} exports no FastifyAdapter.`);
+  return new FastifyAdapter();
 }
 
 /** The named export, AppModule, or the only exported class that is a Nest module. */

@@ -37,7 +37,7 @@ export async function runCli(argv: readonly string[], output: CliOutput, boot: B
 async function report(args: ReportArgs, output: CliOutput, boot: BootApp): Promise<number> {
   // Read the snapshot first: a missing file is reported without booting anything.
   const expected = args.check === undefined ? undefined : parseSnapshot(readSnapshot(args.check), args.check);
-  const app: BootedApp = await boot(args.app, args.module, args.timeoutSeconds * 1000);
+  const app: BootedApp = await boot(args.app, args.module, args.timeoutSeconds * 1000, args.platform);
   let routes;
   let table;
   try {

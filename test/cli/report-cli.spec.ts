@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { CorsInspector, type CorsRouteReport } from '../../lib/index.js';
 
@@ -164,6 +165,28 @@ describe('nestjs-route-cors report', () => {
     expect(result.stdout).toBe(`AppModule (${CJS_APP})\n${sample.get(CorsInspector).format()}\n`);
   }, 60_000);
 
+  it('--platform fastify boots the application on Fastify: the table of the sample booted on Fastify', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [(await import('../../sample/app.module.js')).AppModule] }).compile();
+    const onFastify = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await onFastify.init();
+    try {
+      const result = await cli(['report', ESM_APP, '--platform', 'fastify']);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toBe(`AppModule (${ESM_APP})\n${onFastify.get(CorsInspector).format()}\n`);
+    } finally {
+      await onFastify.close();
+    }
+  }, 60_000);
+
+  it('a route only Fastify can serve is reported with --platform fastify; without it, Express refuses it', async () => {
+    const onFastify = await cli(['report', '.build/cli-test/fastify-only.mjs', '--platform', 'fastify', '--json']);
+    expect({ code: onFastify.code, stderr: onFastify.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(onFastify.stdout) as CorsRouteReport[]).map((r) => r.path)).toContain('/items/:id(^\\d+)');
+    const onExpress = await cli(['report', '.build/cli-test/fastify-only.mjs']);
+    expect(onExpress.code).toBe(2);
+    expect(onExpress.stderr).toContain('If main.ts creates the application with a FastifyAdapter, add --platform fastify.');
+  }, 60_000);
+
   it('--json prints routes() as JSON', async () => {
     const result = await cli(['report', ESM_APP, '--json']);
     expect(result.code).toBe(0);
@@ -261,6 +284,21 @@ export class Broker {
 Injectable()(Broker);
 export class AppModule {}
 Module({ imports: [CorsModule.forRoot({})], providers: [Broker] })(AppModule);
+`,
+  );
+  // A route in find-my-way's syntax only (a regex parameter): Fastify serves it, Express refuses the path.
+  writeFileSync(
+    path.join(WORK, 'fastify-only.mjs'),
+    `import 'reflect-metadata';
+import { Controller, Get, Module } from '@nestjs/common';
+import { CorsModule } from 'nestjs-route-cors';
+export class ItemsController {
+  byId() { return {}; }
+}
+Get(':id(^\\\\d+)')(ItemsController.prototype, 'byId', Object.getOwnPropertyDescriptor(ItemsController.prototype, 'byId'));
+Controller('items')(ItemsController);
+export class AppModule {}
+Module({ imports: [CorsModule.forRoot({ origin: 'https://app.example.com' })], controllers: [ItemsController] })(AppModule);
 `,
   );
   writeFileSync(path.join(WORK, 'no-cors.mjs'), `${header}\nexport class PlainModule {}\nModule({ providers: [] })(PlainModule);\n`);

@@ -67,9 +67,10 @@ describe('arguments', () => {
   it('report <file> with its options', () => {
     expect(parseCliArgs(['report', 'dist/app.module.js', '--module', 'ApiModule', '--check', 'cors.json', '--timeout', '5'])).toEqual({
       kind: 'report',
-      args: { app: 'dist/app.module.js', module: 'ApiModule', json: false, check: 'cors.json', timeoutSeconds: 5 },
+      args: { app: 'dist/app.module.js', module: 'ApiModule', json: false, check: 'cors.json', timeoutSeconds: 5, platform: 'express' },
     });
-    expect(parseCliArgs(['report', 'a.js', '--json'])).toMatchObject({ kind: 'report', args: { json: true, timeoutSeconds: 30 } });
+    expect(parseCliArgs(['report', 'a.js', '--json'])).toMatchObject({ kind: 'report', args: { json: true, timeoutSeconds: 30, platform: 'express' } });
+    expect(parseCliArgs(['report', 'a.js', '--platform', 'fastify'])).toMatchObject({ kind: 'report', args: { platform: 'fastify' } });
   });
 
   it.each([
@@ -79,6 +80,7 @@ describe('arguments', () => {
     [['report', 'a.js', '--json', '--check', 's.json'], '--json and --check do not go together'],
     [['report', 'a.js', '--timeout', '0'], '--timeout must be a positive number'],
     [['report', 'a.js', '--verbose'], "Unknown option '--verbose'"],
+    [['report', 'a.js', '--platform', 'koa'], '--platform must be one of express, fastify, got "koa"'],
   ])('%j is refused: %s', (argv, message) => {
     const parsed = parseCliArgs(argv);
     expect(parsed.kind).toBe('error');
