@@ -2,13 +2,15 @@
 // The packed-package test. Builds once and packs once, then:
 //   1. checks the tarball's contents, the size of each build, and runs @arethetypeswrong/cli
 //      (node10, node16 from CJS and from ESM, bundler) and publint (--strict) on the tarball;
-//   2. installs the tarball into five real application projects (test/pack/apps/<name>, copied to
+//   2. installs the tarball into six real application projects (test/pack/apps/<name>, copied to
 //      a temp dir; real registry installs) and runs their own scripts and test runners:
 //        nest11-cjs-jest    Nest 11, CommonJS, Jest + ts-jest (the `nest new` layout of Nest 11)
 //        nest11-cjs-node    Nest 11, CommonJS, tsc, node --test, then `node dist/main.js` over HTTP
 //        nest12-esm-vitest  Nest 12, ESM, Vitest (unplugin-swc)
 //        nest12-esm-jest    Nest 12, ESM, Jest in ESM mode (@swc/jest, --experimental-vm-modules)
 //        nest12-esm-node    Nest 12, ESM, tsc, node --test, then `node dist/main.js` over HTTP
+//        nest12-esm-fastify Nest 12, ESM, @nestjs/platform-fastify (Fastify 5), tsc, node --test
+//                           (app.inject() and supertest), then `node dist/main.js` over HTTP
 //      Each app's package.json has no nestjs-route-cors dependency: this script adds the tarball.
 //
 //   node test/pack/run-pack-test.mjs        (npm run test:pack)
@@ -50,7 +52,8 @@ const TOKEN = 'valid-token';
 /**
  * The application projects. `steps`: npm scripts run in order (each must exit 0, and a test script
  * must report at least one passed test and no failed one). `serve`: started with node and probed
- * over HTTP afterwards. `tools`: packages whose installed version is printed.
+ * over HTTP afterwards. `tools`: packages whose installed version is printed. `platform`: Nest's
+ * HTTP platform, `express` unless given; `fastify` apps must also get Fastify `fastifyMajor`.x.
  */
 const APPS = [
   { name: 'nest11-cjs-jest', major: 11, steps: ['build', 'test', 'test:e2e'], tools: ['jest', 'ts-jest', 'typescript'] },
@@ -58,6 +61,15 @@ const APPS = [
   { name: 'nest12-esm-vitest', major: 12, steps: ['typecheck', 'test', 'test:e2e'], tools: ['vitest', 'vite', 'unplugin-swc', 'typescript'] },
   { name: 'nest12-esm-jest', major: 12, steps: ['typecheck', 'test', 'test:e2e'], tools: ['jest', '@swc/jest', 'typescript'] },
   { name: 'nest12-esm-node', major: 12, steps: ['build', 'test', 'test:e2e'], serve: { entry: 'dist/main.js', build: 'esm' }, tools: ['typescript'] },
+  {
+    name: 'nest12-esm-fastify',
+    major: 12,
+    platform: 'fastify',
+    fastifyMajor: 5,
+    steps: ['build', 'test', 'test:e2e'],
+    serve: { entry: 'dist/main.js', build: 'esm' },
+    tools: ['fastify', 'find-my-way', 'typescript'],
+  },
 ];
 
 const started = Date.now();
@@ -344,7 +356,7 @@ function writeApp(app, tarball) {
   return { dir, scripts: pkg.scripts ?? {} };
 }
 
-/** The test runner's closing counts: Jest's "Tests: ...", Vitest's "Tests  ...", node --test's "# pass/# fail". */
+/** The test runner's closing counts: Jest's "Tests: ...", Vitest's "Tests  ...", node --test's "# pass/# fail/# cancelled". */
 function testSummary(text) {
   const jest = /^Tests:\s+(.*)$/m.exec(text);
   if (jest) {
@@ -358,7 +370,12 @@ function testSummary(text) {
   }
   const pass = /^# pass (\d+)$/m.exec(text);
   const fail = /^# fail (\d+)$/m.exec(text);
-  if (pass) return { line: `node --test: ${pass[1]} pass, ${fail?.[1] ?? '?'} fail`, passed: Number(pass[1]), failed: Number(fail?.[1] ?? 0) };
+  // Tests a failed before() hook kept from running are "cancelled", not "fail": counted as failed.
+  const cancelled = Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0);
+  if (pass) {
+    const line = `node --test: ${pass[1]} pass, ${fail?.[1] ?? '?'} fail${cancelled > 0 ? `, ${cancelled} cancelled` : ''}`;
+    return { line, passed: Number(pass[1]), failed: Number(fail?.[1] ?? 0) + cancelled };
+  }
   return undefined;
 }
 
@@ -375,11 +392,16 @@ async function runApp(app, tarball) {
     const engineWarnings = [...(install.stdout + install.stderr).matchAll(/package: '([^']+)',\s*\n\s*npm warn EBADENGINE\s+required: \{ node: '([^']+)'/g)];
     for (const [, pkgName, range] of engineWarnings) r.log(`npm warned EBADENGINE: ${pkgName} asks for node ${range} (this is ${process.version})`);
 
-    const nest = ['@nestjs/core', '@nestjs/common', '@nestjs/platform-express', '@nestjs/testing'].map((p) => [p, readVersion(dir, p)]);
+    const platform = `@nestjs/platform-${app.platform ?? 'express'}`;
+    const nest = ['@nestjs/core', '@nestjs/common', platform, '@nestjs/testing'].map((p) => [p, readVersion(dir, p)]);
     const tools = app.tools.map((p) => [p, readVersion(dir, p)]);
     r.log(`installed ${[...nest, ...tools].map(([p, v]) => `${p} ${v}`).join(', ')}`);
     const wrong = nest.filter(([, v]) => Number(String(v).split('.')[0]) !== app.major);
-    r.check(`Nest ${app.major}.x installed`, wrong.length === 0, wrong.map(([p, v]) => `${p} ${v}`).join(', '));
+    r.check(`Nest ${app.major}.x installed (${platform})`, wrong.length === 0, wrong.map(([p, v]) => `${p} ${v}`).join(', '));
+    if (app.fastifyMajor !== undefined) {
+      const fastify = readVersion(dir, 'fastify');
+      r.check(`Fastify ${app.fastifyMajor}.x installed`, Number(String(fastify).split('.')[0]) === app.fastifyMajor, `fastify ${fastify}`);
+    }
     await checkResolution(r, dir);
 
     for (const step of app.steps) {
