@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpCode, Module, Options, type INestApplication, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import express from 'express';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Cors } from '../../lib/index.js';
 import {
@@ -159,6 +160,29 @@ class CaseController {
   get() {
     return { ok: 'user' };
   }
+}
+
+/** A route served on one host only (Nest's host filter), with its own policy. */
+@Cors({ origin: PARTNER_ORIGIN })
+@Controller({ path: 'hosted', host: 'api.example.com' })
+class HostedController {
+  @Get()
+  get() {
+    return { ok: 'hosted' };
+  }
+}
+
+/** A raw HTTP/1.1 exchange with a listening application (request targets supertest cannot send): the status line. */
+function statusLine(app: INestApplication, text: string): Promise<string> {
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('close', () => resolve(received.split('\r\n', 1)[0]!));
+    socket.on('error', reject);
+  });
 }
 
 describe('an Express instance the application does not own (serverless style)', () => {
@@ -369,5 +393,116 @@ describe.each<Platform>(['fastify', 'fastify-hook'])('a Fastify application on %
       expect(corsHeaders(refused)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
       expect(seen).toEqual(['later GET']);
     });
+  });
+  describe('trustProxy: a host-bound route reached through a trusted proxy', () => {
+    let trusted: INestApplication;
+    let listed: INestApplication;
+    let untrusted: INestApplication;
+    const forwarded = { Host: 'internal:3000', 'X-Forwarded-Host': 'api.example.com' };
+
+    beforeAll(async () => {
+      const spec = (trustProxy: unknown) => ({
+        cors: { origin: [APP_ORIGIN] },
+        controllers: [HostedController],
+        adapter: fastifyAdapter(platform, { trustProxy } as never),
+      });
+      // Every peer, the loopback peer supertest connects from, and another address only.
+      [trusted, listed, untrusted] = await Promise.all([createApp(spec(true)), createApp(spec('127.0.0.1')), createApp(spec('10.0.0.1'))]);
+    });
+
+    afterAll(() => closeAll(trusted, listed, untrusted));
+
+    it('preflights and requests get the policy of the route the forwarded host reaches', async () => {
+      for (const app of [trusted, listed]) {
+        const res = await send(app, 'get', '/hosted', PARTNER_ORIGIN).set(forwarded);
+        expect(res.status).toBe(200);
+        expect(corsHeaders(res)).toEqual({ 'access-control-allow-origin': PARTNER_ORIGIN });
+        const pre = await preflight(app, '/hosted', PARTNER_ORIGIN, 'GET').set(forwarded);
+        expect(pre.status).toBe(204);
+        expect(pre.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
+      }
+    });
+
+    it('from a peer that is not a trusted proxy, X-Forwarded-Host is ignored, as Fastify ignores it', async () => {
+      const res = await send(untrusted, 'get', '/hosted', PARTNER_ORIGIN).set(forwarded);
+      expect(res.status).toBe(404);
+      expect(corsHeaders(res)).toEqual({});
+      expect((await preflight(untrusted, '/hosted', PARTNER_ORIGIN, 'GET').set(forwarded)).status).toBe(403);
+      expect((await preflight(untrusted, '/hosted', PARTNER_ORIGIN, 'GET').set('Host', 'api.example.com')).status).toBe(204);
+    });
+  });
+
+  describe('router options set both in routerOptions and at the top level: Fastify takes routerOptions', () => {
+    let app: INestApplication;
+
+    beforeAll(async () => {
+      const options = {
+        caseSensitive: false,
+        ignoreTrailingSlash: true,
+        ignoreDuplicateSlashes: true,
+        routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+      };
+      app = await createApp({ cors: { origin: [APP_ORIGIN] }, controllers: [CaseController], adapter: fastifyAdapter(platform, options) });
+    });
+
+    afterAll(() => closeAll(app));
+
+    it.each(['/users/1', '/Users/1/', '//Users//1'])('%s is not served, and its preflight gets the global policy', async (path) => {
+      expect((await send(app, 'get', path, PARTNER_ORIGIN)).status).toBe(404);
+      expect((await preflight(app, path, PARTNER_ORIGIN, 'GET')).status).toBe(403);
+      expect((await preflight(app, path, APP_ORIGIN, 'GET')).status).toBe(204);
+    });
+
+    it('/Users/1 is served with the route policy', async () => {
+      expect((await preflight(app, '/Users/1', PARTNER_ORIGIN, 'GET')).status).toBe(204);
+    });
+  });
+
+  describe('an onRequest hook of the application that throws, after an asynchronous origin function', () => {
+    let app: INestApplication;
+
+    beforeAll(async () => {
+      app = await buildApp({
+        platform,
+        cors: { origin: async (origin: string | undefined) => Promise.resolve(origin === APP_ORIGIN) },
+        controllers: [CaseController],
+      });
+      (app.getHttpAdapter() as unknown as OnRequestSlot).setOnRequestHook(() => {
+        throw new Error('hook failed');
+      });
+      await initApp(app);
+    });
+
+    afterAll(() => closeAll(app));
+
+    // A path no route serves: the global policy, decided by the origin function, asynchronously.
+    it('the error reaches Fastify’s error handler (a 500), the process goes on', async () => {
+      const res = await send(app, 'get', '/no-route', APP_ORIGIN).timeout(3000);
+      expect(res.status).toBe(500);
+      expect((await preflight(app, '/no-route', APP_ORIGIN, 'GET')).status).toBe(204);
+    });
+  });
+
+  describe('request targets Fastify may refuse before any hook', () => {
+    let app: INestApplication;
+    let hookOnly: INestApplication;
+
+    beforeAll(async () => {
+      const spec = { cors: { origin: [APP_ORIGIN] }, controllers: [CaseController] };
+      app = await createApp({ ...spec, platform });
+      // rewriteUrl set: no fast path, every request goes through Fastify to the onRequest hook.
+      hookOnly = await createApp({ ...spec, adapter: fastifyAdapter(platform, { rewriteUrl: (req: IncomingMessage) => req.url ?? '/' } as never) });
+      await Promise.all([app.listen(0, '127.0.0.1'), hookOnly.listen(0, '127.0.0.1')]);
+    });
+
+    afterAll(() => closeAll(app, hookOnly));
+
+    it.each(['*Users/1', 'xUsers/1', '*', '/Users/%41', '/Users/%zz', 'http://x/Users/1'])(
+      '%s gets the same answer with and without the fast path',
+      async (target) => {
+        const text = `OPTIONS ${target} HTTP/1.1\r\nHost: x\r\nOrigin: ${PARTNER_ORIGIN}\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n`;
+        expect(await statusLine(app, text)).toBe(await statusLine(hookOnly, text));
+      },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsRequestHandler } from '../../request/cors-request-handler.js';
+import { fastifyOptions } from './fastify-options.js';
 
 type Done = (error?: unknown) => void;
 
@@ -75,16 +76,16 @@ export function installFastifyHook(adapter: FastifyAdapterLike, handler: CorsReq
     // Answered: the response is complete, and nothing else may run (done() is not called).
     if (outcome === 'answered') return undefined;
     // Decided asynchronously (an origin function's promise): no promise goes back to the adapter,
-    // which would call done() when it settles, answered or not.
-    void outcome.then((later) => {
-      if (later !== 'continue') return;
-      const result = next(this, request, reply, done);
-      if (isPromise(result))
-        result.then(
-          () => done(),
-          (error: unknown) => done(error ?? new Error('onRequest hook rejected')),
-        );
-    });
+    // which would call done() when it settles, answered or not. What the next hook throws or
+    // rejects with goes to done(), as Fastify does with a hook's error: to the error handler.
+    outcome
+      .then((later) => {
+        if (later !== 'continue') return;
+        const result = next(this, request, reply, done);
+        if (isPromise(result)) return result.then(() => done());
+        return undefined;
+      })
+      .catch((error: unknown) => done(error ?? new Error('onRequest hook rejected')));
     return undefined;
   };
 
@@ -115,7 +116,8 @@ export function installFastifyHook(adapter: FastifyAdapterLike, handler: CorsReq
  * through this server (`inject()`, serverless handlers, the extra servers Fastify opens when
  * listening on `localhost`). Only when the listener is Fastify's own and Fastify does not
  * rewrite URLs (`rewriteUrl`) before routing them; false when not installed. `routable`: whether
- * Fastify's router accepts a request target.
+ * Fastify's router surely accepts a request target, and reads it as the table does (else Fastify
+ * gets it, and the onRequest hook judges it if Fastify routes it).
  */
 export function installFastifyListener(instance: FastifyInstanceLike, handler: CorsRequestHandler, routable: (target: string) => boolean): boolean {
   const server = instance.server;
@@ -148,10 +150,8 @@ export function installFastifyListener(instance: FastifyInstanceLike, handler: C
 
 /** Whether Fastify rewrites request URLs before routing them (its `rewriteUrl` option): then only the onRequest hook sees the URL Fastify routes. */
 function rewritesUrls(instance: FastifyInstanceLike): boolean {
-  const key = Object.getOwnPropertySymbols(instance).find((symbol) => symbol.description === 'fastify.options');
+  const options = fastifyOptions(instance);
   // Options out of sight (another Fastify version): no fast path, rather than a wrong one.
-  if (key === undefined) return true;
-  const options = (instance as unknown as Record<symbol, { rewriteUrl?: unknown } | undefined>)[key];
   return options === undefined || options.rewriteUrl !== undefined;
 }
 

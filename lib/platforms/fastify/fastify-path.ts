@@ -1,6 +1,6 @@
 import { WILDCARD, type MatchPath, type ParamSegment, type PatternSegment } from '../../routing/most-specific-table.js';
 
-// Route paths and request targets as find-my-way 9 (Fastify 5's router) reads them, for the
+// Route paths and request targets as find-my-way 9.10.2 (Fastify 5's router) reads them, for the
 // most-specific table: the same parsing of `:param`, `:param(regex)`, `:a-:b`, `::` and `*` in
 // route paths, and the same normalisation of request targets (absolute form, query string,
 // percent-decoding, duplicate and trailing slashes, case) in lookups. The table's tests compare
@@ -203,10 +203,10 @@ const RESERVED_ESCAPES: ReadonlyMap<string, string> = new Map(
 export function normalizeFastifyTarget(target: string, matching: FastifyMatching): MatchPath | undefined {
   let path = target;
   if (path.charCodeAt(0) !== 0x2f) {
-    const absolute = pathOfAbsoluteUrl(path);
+    // The asterisk form is read after its first character, as '/'.
+    const absolute = path === '*' ? '/' : pathOfAbsoluteUrl(path);
     if (absolute === null) return undefined;
-    // find-my-way starts reading after the first character, whatever it is ('*', 'x').
-    path = absolute.charCodeAt(0) === 0x2f ? absolute : `/${absolute.slice(1)}`;
+    path = absolute;
   }
   let end = -1;
   let percent = -1;
@@ -276,12 +276,16 @@ export function decodeFastifyParam(param: string): string {
 
 const parseUrl: (url: string) => URL | null = typeof URL.parse === 'function' ? (url) => URL.parse(url) : (url) => (URL.canParse(url) ? new URL(url) : null);
 
-/** The path of an absolute-form target (`http://host/path?q` → `/path?q`), as find-my-way takes it; null when malformed. */
+/**
+ * The path of an absolute-form target (`http://host/path?q` → `/path?q`), as find-my-way takes
+ * it; null when malformed or not in absolute form (9.10.2 refuses such targets with a 400;
+ * 9.10.1 read them from their second character).
+ */
 function pathOfAbsoluteUrl(url: string): string | null {
   const schemeEnd = url.indexOf('://');
-  if (schemeEnd === -1) return url;
+  if (schemeEnd === -1) return null;
   const scheme = url.slice(0, schemeEnd).toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https') return url;
+  if (scheme !== 'http' && scheme !== 'https') return null;
   const authorityStart = schemeEnd + 3;
   let authorityEnd = url.length;
   const pathStart = url.indexOf('/', authorityStart);

@@ -7,7 +7,8 @@ import type { OrderedRoute, RouteFilter } from '../../routing/routes.js';
 import type { CorsPlatform, HttpAdapterLike, RouteTableBuild } from '../cors-platform.js';
 import { installFastifyHook, installFastifyListener, type FastifyAdapterLike, type FastifyInstanceLike } from './fastify-hook.js';
 import { compileFastifyPath, decodeFastifyParam, normalizeFastifyTarget, type FastifyMatching } from './fastify-path.js';
-import { fastifyRules, type TrustProxy } from './fastify-route-filter.js';
+import { fastifyOptions } from './fastify-options.js';
+import { fastifyRules, proxyTrust, type TrustProxy } from './fastify-route-filter.js';
 import { FastifyRouteTable, RouterMirrorTable } from './fastify-table.js';
 
 /** What the platform reads of a Fastify instance's settings. */
@@ -71,7 +72,8 @@ export const fastifyPlatform: CorsPlatform = {
  * it does not represent, a find-my-way mirror; wrapped to read Fastify's own match of actual requests.
  */
 export function buildFastifyTable(routes: readonly OrderedRoute<RouteEntry>[], settings: FastifySettings): RouteTableBuild {
-  const rulesOf = (filter: RouteFilter) => fastifyRules(filter, settings.trustProxy);
+  const trusts = proxyTrust(settings.trustProxy);
+  const rulesOf = (filter: RouteFilter) => fastifyRules(filter, trusts);
   const options: MostSpecificOptions = {
     compile: (path) => compileFastifyPath(path, settings),
     normalize: (target) => normalizeFastifyTarget(target, settings),
@@ -85,14 +87,30 @@ export function buildFastifyTable(routes: readonly OrderedRoute<RouteEntry>[], s
 }
 
 /**
- * The instance's router settings, read as Fastify builds its router: `routerOptions` first, then
- * the deprecated top-level options, then find-my-way's defaults (case-sensitive, no trailing or
- * duplicate slash folding, parameters up to 100 characters). Where the adapter reads them itself
- * (Nest 12), its reading wins: it knows which of the two places Fastify took a value from.
+ * The instance's router settings, read where Fastify keeps the ones its router was built with
+ * (`routerOptions` first, then the deprecated top-level options, then its defaults, already
+ * merged), and its trustProxy. Without them (another Fastify version): the adapter's own reading
+ * (Nest 12), then `initialConfig` read the same way; find-my-way's defaults for the rest
+ * (case-sensitive, no trailing or duplicate slash folding, parameters up to 100 characters).
  */
 export function fastifySettings(adapter: FastifyAdapterSettings): FastifySettings {
   const instance = adapter.getInstance() as FastifyConfig;
+  const options = fastifyOptions(instance);
   const config = instance.initialConfig ?? {};
+  const trustProxy = options?.trustProxy ?? config.trustProxy;
+  const exposeHeadRoutes = options?.exposeHeadRoutes ?? config.exposeHeadRoutes ?? true;
+  const merged = options?.routerOptions;
+  if (merged !== undefined) {
+    return {
+      caseSensitive: merged.caseSensitive ?? true,
+      ignoreTrailingSlash: merged.ignoreTrailingSlash ?? false,
+      ignoreDuplicateSlashes: merged.ignoreDuplicateSlashes ?? false,
+      useSemicolonDelimiter: merged.useSemicolonDelimiter ?? false,
+      maxParamLength: merged.maxParamLength || 100,
+      exposeHeadRoutes,
+      trustProxy,
+    };
+  }
   const router = config.routerOptions ?? {};
   const read = <K extends keyof FastifyMatching>(key: K, fallback: FastifyMatching[K]): FastifyMatching[K] =>
     (router[key] ?? (config as Partial<FastifyMatching>)[key] ?? fallback) as FastifyMatching[K];
@@ -100,10 +118,10 @@ export function fastifySettings(adapter: FastifyAdapterSettings): FastifySetting
   return {
     caseSensitive: own.caseSensitive ?? read('caseSensitive', true),
     ignoreTrailingSlash: own.ignoreTrailingSlash ?? read('ignoreTrailingSlash', false),
-    ignoreDuplicateSlashes: Boolean(router.ignoreDuplicateSlashes || config.ignoreDuplicateSlashes),
+    ignoreDuplicateSlashes: read('ignoreDuplicateSlashes', false),
     useSemicolonDelimiter: own.useSemicolonDelimiter ?? read('useSemicolonDelimiter', false),
     maxParamLength: own.maxParamLength || read('maxParamLength', 100) || 100,
-    exposeHeadRoutes: config.exposeHeadRoutes ?? true,
-    trustProxy: config.trustProxy,
+    exposeHeadRoutes,
+    trustProxy,
   };
 }

@@ -1,10 +1,29 @@
 import { VersioningType } from '@nestjs/common';
+import proxyAddr from 'proxy-addr';
 import type { RouteRules } from '../../routing/most-specific-table.js';
 import type { RouteFilter, RouteRequest, RouteVersion } from '../../routing/routes.js';
 import { headerValue, hostMatcher, mediaTypeVersion } from '../nest-filters.js';
 
-/** Fastify's trustProxy setting, as its initialConfig holds it. */
+/** Fastify's trustProxy setting, as its options hold it. */
 export type TrustProxy = boolean | string | number | string[] | ((address: string, hop: number) => boolean) | undefined;
+
+/** Whether the peer a request came from is a trusted proxy, by its address. */
+export type ProxyTrust = (address: string | undefined) => boolean;
+
+/**
+ * Fastify's reading of trustProxy (its getTrustProxyFn), applied as its `request.host` applies
+ * it, to the socket's peer: true trusts every peer; addresses, subnets and names such as
+ * `loopback` (a comma-separated string or a list) are checked with proxy-addr, as Fastify checks
+ * them; a function is asked with hop 0; a hop count alone trusts no peer (Fastify 5 fails
+ * closed, since it cannot check the peer). Undefined when no proxy is trusted.
+ */
+export function proxyTrust(trustProxy: TrustProxy): ProxyTrust | undefined {
+  if (!trustProxy || typeof trustProxy === 'number') return undefined;
+  if (trustProxy === true) return () => true;
+  if (typeof trustProxy === 'function') return (address) => address !== undefined && Boolean(trustProxy(address, 0));
+  const compiled = proxyAddr.compile(typeof trustProxy === 'string' ? trustProxy.split(',').map((value) => value.trim()) : trustProxy);
+  return (address) => address !== undefined && compiled(address, 0);
+}
 
 /**
  * A route's host and version filters as Nest applies them on Fastify. Versions are a router
@@ -15,8 +34,8 @@ export type TrustProxy = boolean | string | number | string[] | ((address: strin
  * A preflight carries the Host of the request it announces, but not its version: versioned
  * routes may serve it.
  */
-export function fastifyRules(filter: RouteFilter, trustProxy: TrustProxy): RouteRules {
-  const host = filter.hosts?.length ? hostTest(filter.hosts, trustProxy) : undefined;
+export function fastifyRules(filter: RouteFilter, trusts: ProxyTrust | undefined): RouteRules {
+  const host = filter.hosts?.length ? hostTest(filter.hosts, trusts) : undefined;
   const versioning = filter.versioning;
   const version = filter.version;
   // VERSION_NEUTRAL alone: the adapter registers the route without a constraint.
@@ -27,28 +46,22 @@ export function fastifyRules(filter: RouteFilter, trustProxy: TrustProxy): Route
   };
 }
 
-function hostTest(hosts: readonly (string | RegExp)[], trustProxy: TrustProxy): (request: RouteRequest) => boolean | undefined {
+function hostTest(hosts: readonly (string | RegExp)[], trusts: ProxyTrust | undefined): (request: RouteRequest) => boolean {
   const matches = hostMatcher(hosts);
-  return (request) => {
-    const hostname = fastifyHostname(request, trustProxy);
-    return hostname === undefined ? undefined : matches(hostname);
-  };
+  return (request) => matches(fastifyHostname(request, trusts));
 }
 
 /**
  * Fastify's `request.hostname`: the Fastify request's own when there is one (a routed request);
- * else from the headers: the last X-Forwarded-Host when every proxy is trusted, Host otherwise,
- * without the port. Undefined when a trusted-proxy list would decide (it needs the socket's
- * address checked as Fastify checks it): the route may serve the request.
+ * else as Fastify reads it: the last X-Forwarded-Host when the socket's peer is a trusted proxy,
+ * Host otherwise, without the port.
  */
-export function fastifyHostname(request: RouteRequest, trustProxy: TrustProxy): string | undefined {
-  const own = (request.raw as { hostname?: unknown } | undefined)?.hostname;
-  if (typeof own === 'string') return own;
-  let host: string | undefined;
+export function fastifyHostname(request: RouteRequest, trusts: ProxyTrust | undefined): string {
+  const raw = request.raw as { hostname?: unknown; socket?: { remoteAddress?: string } | null } | undefined;
+  if (typeof raw?.hostname === 'string') return raw.hostname;
+  let host: string;
   const forwarded = headerValue(request, 'x-forwarded-host');
-  // Fastify 5 trusts no proxy on a hop count alone (it cannot check the socket's peer).
-  if (forwarded !== undefined && trustProxy !== undefined && trustProxy !== false && typeof trustProxy !== 'number') {
-    if (trustProxy !== true) return undefined;
+  if (forwarded && trusts !== undefined && raw?.socket != null && trusts(raw.socket.remoteAddress)) {
     const comma = forwarded.lastIndexOf(',');
     host = (comma < 0 ? forwarded : forwarded.slice(comma + 1)).trim();
   } else {

@@ -4,7 +4,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
 import { buildFastifyTable, type FastifySettings } from '../../../lib/platforms/fastify/fastify-platform.js';
-import { fastifyHostname, fastifyRules } from '../../../lib/platforms/fastify/fastify-route-filter.js';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fastifyHostname, fastifyRules, proxyTrust, type TrustProxy } from '../../../lib/platforms/fastify/fastify-route-filter.js';
 import { orderedRoutes, requestWith, type RouteSpec } from './support.js';
 
 const SETTINGS: FastifySettings = {
@@ -76,16 +79,69 @@ describe('the find-my-way mirror (a route path with text and a parameter in one 
   });
 });
 
+function get(options: http.RequestOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(options, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
 describe("Fastify's hostname and version rules", () => {
   const request = (headers: Record<string, string>, preflight = false) => requestWith(headers, preflight);
 
-  it('the hostname: Fastify’s own when routed, else Host without port, the last X-Forwarded-Host behind trusted proxies', () => {
+  it('the hostname: Fastify’s own when routed, else Host without port, the last X-Forwarded-Host from a trusted proxy', () => {
     expect(fastifyHostname({ headers: {}, preflight: false, raw: { hostname: 'own.example.com' } }, undefined)).toBe('own.example.com');
     expect(fastifyHostname(request({ host: 'a.example.com:8080' }), undefined)).toBe('a.example.com');
     expect(fastifyHostname(request({ host: '[::1]:3000' }), undefined)).toBe('[::1]');
-    expect(fastifyHostname(request({ host: 'a.example.com', 'x-forwarded-host': 'p.example.com, q.example.com' }), true)).toBe('q.example.com');
-    expect(fastifyHostname(request({ host: 'a.example.com', 'x-forwarded-host': 'p.example.com' }), 1)).toBe('a.example.com');
-    expect(fastifyHostname(request({ host: 'a.example.com', 'x-forwarded-host': 'p.example.com' }), '10.0.0.1')).toBeUndefined();
+    // Without a socket to check, no proxy is trusted (as Fastify, which reads the socket's peer).
+    expect(fastifyHostname(request({ host: 'a.example.com', 'x-forwarded-host': 'p.example.com' }), proxyTrust(true))).toBe('a.example.com');
+  });
+
+  // Fastify's own request.hostname and ours, for the same request from the same peer (loopback
+  // addresses: Linux routes all of 127.0.0.0/8 to the loopback interface), under each form of
+  // trustProxy Fastify accepts.
+  const trustForms: [string, TrustProxy][] = [
+    ['off', false],
+    ['true', true],
+    ['a hop count (Fastify 5 trusts no peer on it)', 1],
+    ['one address', '127.0.0.2'],
+    ['a comma-separated list', '10.0.0.1, 127.0.0.3'],
+    ['a subnet', '127.0.0.2/31'],
+    ['a name (loopback)', ['loopback']],
+    ['a function', (address: string) => address === '127.0.0.3'],
+  ];
+  const peers = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
+  const headerSets: Record<string, string>[] = [
+    { host: 'inner.example:3000', 'x-forwarded-host': 'outer.example:443' },
+    { host: 'inner.example', 'x-forwarded-host': 'first.example , second.example' },
+    { host: '[::1]:3000' },
+  ];
+  it.each(trustForms)('is Fastify’s request.hostname with trustProxy %s', async (_name, trustProxy) => {
+    const app = Fastify({ trustProxy } as FastifyServerOptions);
+    app.get('/', (req) => ({
+      fastify: req.hostname,
+      ours: fastifyHostname({ headers: req.headers, preflight: true, raw: req.raw }, proxyTrust(trustProxy)),
+    }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      for (const localAddress of peers)
+        for (const headers of headerSets) {
+          const { fastify, ours } = JSON.parse(await get({ host: '127.0.0.1', port, path: '/', headers, localAddress, agent: false })) as Record<
+            string,
+            string
+          >;
+          expect({ localAddress, headers, ours }).toEqual({ localAddress, headers, ours: fastify });
+        }
+    } finally {
+      await app.close();
+    }
   });
 
   it('media-type and custom versions; a preflight cannot tell', () => {
